@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+
+/** What the activities need from the outside world, injected so tests can pass real or fake adapters. */
+export interface ActivityDeps {
+  readonly datasets: DuckDbDatasets;
+  readonly registry: SqliteRegistry;
+  readonly artifacts: ArtifactStore;
+  readonly modelServer: Pick<ModelServerClient, 'load'>;
+  readonly codeVersion: string | null;
+  readonly logger: Logger;
+}

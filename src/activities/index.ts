@@ -1,0 +1,25 @@
+/**
+ * @module activities — every side effect of the lifecycle, built by `createActivities(deps)` from injected
+ * adapters. Adapter errors leave as typed `ApplicationFailure`s of the failure catalogue.
+ */
+import type { ActivityDeps } from './deps';
+import { createDataActivities } from './data-activities';
+import { createTrainingActivities } from './training-activities';
+import { createRegistryActivities } from './registry-activities';
+import { createDeployActivities } from './deploy-activities';
+import { typed } from './failures';
+
+export type { ActivityDeps } from './deps';
+export type { TrainingProgress } from './training-activities';
+
+export function createActivities(deps: ActivityDeps) {
+  const all = {
+    ...createDataActivities(deps),
+    ...createTrainingActivities(deps),
+    ...createRegistryActivities(deps),
+    ...createDeployActivities(deps),
+  };
+  return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof all;
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,50 @@
+import { currentWorkflowRun } from './run-context';
+import type { CandidateRef, DatasetSnapshot, EvaluationReport, ModelSpec, RecordedDecision } from '../domain';
+import type { VersionStatus } from '../adapters';
+import type { ActivityDeps } from './deps';
+
+export function createRegistryActivities({ registry, codeVersion, logger }: ActivityDeps) {
+  const log = logger.child({ component: 'registry-activities' });
+
+  return {
+    /** Registers the candidate as a new immutable version with its lineage; idempotent per workflow run. */
+    async registerCandidate(input: {
+      spec: ModelSpec;
+      snapshot: DatasetSnapshot;
+      candidate: CandidateRef;
+      evaluation: EvaluationReport;
+      requestedBy: string;
+    }): Promise<{ version: number }> {
+      const { workflowId, runId } = currentWorkflowRun();
+      const { version, created } = registry.registerVersion({
+        modelName: input.spec.name,
+        status: input.evaluation.blessed ? 'pending_approval' : 'not_blessed',
+        datasetId: input.snapshot.id,
+        datasetPath: input.snapshot.snapshotPath,
+        datasetRows: input.snapshot.rowCount,
+        spec: input.spec,
+        params: { ...input.spec.training, split: input.spec.split, epochsRun: input.candidate.epochs, finalLoss: input.candidate.finalLoss },
+        metrics: input.evaluation.candidate,
+        evaluation: input.evaluation,
+        artifactPath: input.candidate.artifactPath,
+        artifactSha256: input.candidate.artifactSha256,
+        codeVersion,
+        workflowId,
+        runId,
+        requestedBy: input.requestedBy,
+      });
+      log.info({ model: input.spec.name, version, created }, created ? 'version registered' : 'version already registered by this run');
+      return { version };
+    },
+
+    async recordDecision(input: { model: string; version: number; decision: RecordedDecision }): Promise<void> {
+      const { workflowId, runId } = currentWorkflowRun();
+      registry.recordDecision({ modelName: input.model, version: input.version, decision: input.decision, workflowId, runId });
+      registry.setStatus(input.model, input.version, input.decision.kind === 'approve' ? 'approved' : 'rejected');
+    },
+
+    async setVersionStatus(input: { model: string; version: number; status: VersionStatus }): Promise<void> {
+      registry.setStatus(input.model, input.version, input.status);
+    },
+  };
+}

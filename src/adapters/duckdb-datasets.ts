@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat, rm } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnProfile, DatasetProfile, DatasetSnapshot, ModelSpec } from '../domain';
+import type { Row } from '../domain/ml';
+
+/** Thrown for problems with the dataset itself; the activity maps it to a non-retryable failure type. */
+export class DatasetError extends Error {
+  constructor(
+    readonly kind: 'not-found' | 'unreadable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * DuckDB-backed dataset access. Ingest copies the source into a content-addressed Parquet snapshot, so
+ * training and evaluation read exactly the bytes that were validated, even if the source file changes.
+ */
+export class DuckDbDatasets {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly snapshotDir: string,
+  ) {}
+
+  static async open(snapshotDir: string): Promise<DuckDbDatasets> {
+    await mkdir(snapshotDir, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    return new DuckDbDatasets(instance, snapshotDir);
+  }
+
+  private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.instance.connect();
+    try {
+      return await fn(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private sourceExpression(path: string, format: 'csv' | 'parquet' | undefined): string {
+    const kind = format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
+    return kind === 'parquet' ? `read_parquet(${quoteString(path)})` : `read_csv(${quoteString(path)}, header = true, auto_detect = true)`;
+  }
+
+  async ingest(dataset: ModelSpec['dataset']): Promise<DatasetSnapshot> {
+    const sourcePath = resolve(dataset.path);
+    const info = await stat(sourcePath).catch(() => null);
+    if (!info?.isFile()) throw new DatasetError('not-found', `dataset not found: ${sourcePath}`);
+    const sourceSha256 = await sha256File(sourcePath);
+    // The snapshot id names content and selection together: the same file with another filter is another snapshot.
+    const id = createHash('sha256').update(`${sourceSha256}\n${dataset.where ?? ''}`).digest('hex');
+    const snapshotPath = resolve(join(this.snapshotDir, `${id}.parquet`));
+    const select = `SELECT * FROM ${this.sourceExpression(sourcePath, dataset.format)}${dataset.where ? ` WHERE ${dataset.where}` : ''}`;
+    return this.withConnection(async (c) => {
+      if (!(await stat(snapshotPath).catch(() => null))) {
+        const tmp = `${snapshotPath}.${process.pid}.${Date.now()}.tmp`;
+        try {
+          await c.run(`COPY (${select}) TO ${quoteString(tmp)} (FORMAT parquet)`);
+        } catch (err) {
+          await rm(tmp, { force: true });
+          throw new DatasetError('unreadable', `cannot read ${sourcePath}: ${(err as Error).message.split('\n')[0]}`);
+        }
+        await rename(tmp, snapshotPath); // atomic: a crash never leaves a half-written snapshot under its final name
+      }
+      const described = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoteString(snapshotPath)})`);
+      const columns = described.getRowObjectsJS().map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+      const counted = await c.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM read_parquet(${quoteString(snapshotPath)})`);
+      const rowCount = Number(counted.getRowObjectsJS()[0]?.['n'] ?? 0);
+      return { id, sourcePath, sourceSha256, snapshotPath, rowCount, columns };
+    });
+  }
+
+  /** Column statistics for validation: nulls, numeric range and non-finite count, distinct text values (capped). */
+  async profile(snapshot: DatasetSnapshot, columnNames: string[], maxDistinct = 1000): Promise<DatasetProfile> {
+    const src = `read_parquet(${quoteString(snapshot.snapshotPath)})`;
+    return this.withConnection(async (c) => {
+      const columns: ColumnProfile[] = [];
+      for (const name of columnNames) {
+        const col = snapshot.columns.find((x) => x.name === name);
+        if (!col) continue;
+        const q = quoteIdent(name);
+        const numeric = /INT|FLOAT|DOUBLE|REAL|DECIMAL/i.test(col.type);
+        if (numeric) {
+          const r = await c.runAndReadAll(
+            `SELECT count(*) FILTER (WHERE ${q} IS NULL)::DOUBLE AS nulls,
+                    min(${q}) FILTER (WHERE isfinite(${q}::DOUBLE))::DOUBLE AS lo,
+                    max(${q}) FILTER (WHERE isfinite(${q}::DOUBLE))::DOUBLE AS hi,
+                    count(*) FILTER (WHERE ${q} IS NOT NULL AND NOT isfinite(${q}::DOUBLE))::DOUBLE AS nonfinite
+             FROM ${src}`,
+          );
+          const row = r.getRowObjectsJS()[0] ?? {};
+          columns.push({
+            name,
+            type: col.type,
+            nullCount: Number(row['nulls'] ?? 0),
+            ...(row['lo'] !== null ? { min: Number(row['lo']) } : {}),
+            ...(row['hi'] !== null ? { max: Number(row['hi']) } : {}),
+            nonFiniteCount: Number(row['nonfinite'] ?? 0),
+          });
+        } else {
+          const nulls = await c.runAndReadAll(`SELECT count(*) FILTER (WHERE ${q} IS NULL)::DOUBLE AS nulls FROM ${src}`);
+          const distinct = await c.runAndReadAll(`SELECT DISTINCT ${q}::VARCHAR AS v FROM ${src} WHERE ${q} IS NOT NULL ORDER BY 1 LIMIT ${maxDistinct}`);
+          columns.push({
+            name,
+            type: col.type,
+            nullCount: Number(nulls.getRowObjectsJS()[0]?.['nulls'] ?? 0),
+            distinct: distinct.getRowObjectsJS().map((x) => String(x['v'])),
+          });
+        }
+      }
+      return { rowCount: snapshot.rowCount, columns };
+    });
+  }
+
+  /** Reads the named columns in a stable order (source order), numerics as numbers and the rest as text. */
+  async readRows(snapshot: DatasetSnapshot, columns: { name: string; type: 'numeric' | 'categorical' }[]): Promise<Row[]> {
+    const select = columns
+      .map((c) => (c.type === 'numeric' ? `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE) AS ${quoteIdent(c.name)}` : `${quoteIdent(c.name)}::VARCHAR AS ${quoteIdent(c.name)}`))
+      .join(', ');
+    return this.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(`SELECT ${select} FROM read_parquet(${quoteString(snapshot.snapshotPath)}, file_row_number = true) ORDER BY file_row_number`);
+      return reader.getRowObjectsJS() as Row[];
+    });
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}

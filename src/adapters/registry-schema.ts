@@ -1,0 +1,79 @@
+/**
+ * SQLite schema of the model registry, as ordered migrations (PRAGMA user_version tracks the applied ones).
+ * Version content is immutable: triggers refuse updates of lineage columns and any delete.
+ */
+export const registryMigrations: string[] = [
+  `
+  CREATE TABLE models (
+    name        TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL
+  );
+  CREATE TABLE model_versions (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name       TEXT NOT NULL REFERENCES models(name),
+    version          INTEGER NOT NULL,
+    status           TEXT NOT NULL,
+    dataset_id       TEXT NOT NULL,
+    dataset_path     TEXT NOT NULL,
+    dataset_rows     INTEGER NOT NULL,
+    spec_json        TEXT NOT NULL,
+    params_json      TEXT NOT NULL,
+    metrics_json     TEXT NOT NULL,
+    evaluation_json  TEXT NOT NULL,
+    artifact_path    TEXT NOT NULL,
+    artifact_sha256  TEXT NOT NULL,
+    code_version     TEXT,
+    workflow_id      TEXT NOT NULL,
+    run_id           TEXT NOT NULL,
+    requested_by     TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    UNIQUE (model_name, version),
+    UNIQUE (workflow_id, run_id)
+  );
+  CREATE TRIGGER model_versions_immutable BEFORE UPDATE OF
+    model_name, version, dataset_id, dataset_path, dataset_rows, spec_json, params_json, metrics_json,
+    evaluation_json, artifact_path, artifact_sha256, code_version, workflow_id, run_id, requested_by, created_at
+    ON model_versions
+  BEGIN SELECT RAISE(ABORT, 'model versions are immutable'); END;
+  CREATE TRIGGER model_versions_no_delete BEFORE DELETE ON model_versions
+  BEGIN SELECT RAISE(ABORT, 'model versions cannot be deleted'); END;
+
+  CREATE TABLE decisions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    decision     TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+    approver     TEXT NOT NULL,
+    comment      TEXT,
+    decided_at   TEXT NOT NULL,
+    workflow_id  TEXT NOT NULL,
+    run_id       TEXT NOT NULL,
+    UNIQUE (workflow_id, run_id, approver, decision)
+  );
+
+  CREATE TABLE aliases (
+    model_name  TEXT NOT NULL,
+    alias       TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (model_name, alias)
+  );
+  CREATE TABLE alias_history (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name    TEXT NOT NULL,
+    alias         TEXT NOT NULL,
+    from_version  INTEGER,
+    to_version    INTEGER NOT NULL,
+    moved_at      TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    workflow_id   TEXT,
+    run_id        TEXT,
+    reason        TEXT,
+    UNIQUE (workflow_id, run_id, alias, to_version)
+  );
+  CREATE TRIGGER alias_history_append_only_u BEFORE UPDATE ON alias_history
+  BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
+  CREATE TRIGGER alias_history_append_only_d BEFORE DELETE ON alias_history
+  BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
+  `,
+];

@@ -1,0 +1,3 @@
+/** @module client — starting, signalling and inspecting lifecycles; shared by the CLI, the demo and tests. */
+export * from './connect';
+export * from './lifecycle-client';

@@ -1,0 +1,95 @@
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { LIFECYCLE_WORKFLOW_TYPE, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpec } from '../domain';
+import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
+import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
+import type { modelLifecycleWorkflow } from '../workflows';
+
+/** Business id: says which model and when, e.g. `lifecycle-weather-classifier-20261122T121530Z-3f9a`. */
+export function lifecycleWorkflowId(modelName: string, now = new Date(), suffix = Math.random().toString(16).slice(2, 6)): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `lifecycle-${modelName}-${stamp}-${suffix}`;
+}
+
+export interface StartedLifecycle {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly handle: WorkflowHandle<typeof modelLifecycleWorkflow>;
+}
+
+export async function startLifecycle(
+  client: Client,
+  config: AppConfig,
+  args: { spec: ModelSpec; requestedBy: string; reason?: string; specSource?: string; trigger?: LifecycleInput['trigger']; workflowId?: string },
+): Promise<StartedLifecycle> {
+  const workflowId = args.workflowId ?? lifecycleWorkflowId(args.spec.name);
+  const trigger = args.trigger ?? 'manual';
+  const input: LifecycleInput = {
+    spec: args.spec,
+    requestedBy: args.requestedBy,
+    trigger,
+    ...(args.reason ? { reason: args.reason } : {}),
+    ...(args.specSource ? { specSource: args.specSource } : {}),
+  };
+  const handle = await client.workflow.start<typeof modelLifecycleWorkflow>(LIFECYCLE_WORKFLOW_TYPE, {
+    taskQueue: config.temporal.taskQueue,
+    workflowId,
+    args: [input],
+    typedSearchAttributes: [
+      { key: modelAttribute, value: args.spec.name },
+      { key: stageAttribute, value: 'starting' },
+      { key: triggerAttribute, value: trigger },
+    ],
+    staticSummary: `${args.spec.name}: train → evaluate → approve → deploy (requested by ${args.requestedBy})`,
+    staticDetails: `dataset \`${args.spec.dataset.path}\`, target \`${args.spec.target.name}\`, ${args.spec.features.length} features${args.reason ? `\n\nreason: ${args.reason}` : ''}`,
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, handle };
+}
+
+export function lifecycleHandle(client: Client, workflowId: string): WorkflowHandle<typeof modelLifecycleWorkflow> {
+  return client.workflow.getHandle<typeof modelLifecycleWorkflow>(workflowId);
+}
+
+export async function sendDecision(client: Client, workflowId: string, kind: 'approve' | 'reject', decision: Decision): Promise<void> {
+  await lifecycleHandle(client, workflowId).signal(kind === 'approve' ? approveSignal : rejectSignal, decision);
+}
+
+export interface LifecycleView {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly execution: string;
+  readonly status: LifecycleStatus | null;
+  readonly result?: LifecycleResult;
+  readonly failure?: string;
+}
+
+/** Status of a run: its query answer plus the execution state; a closed run's result or failure too. */
+export async function describeLifecycle(client: Client, workflowId: string): Promise<LifecycleView> {
+  const handle = lifecycleHandle(client, workflowId);
+  const description = await handle.describe();
+  const execution = description.status.name;
+  const status = await handle.query(statusQuery).catch(() => null);
+  const base = { workflowId, runId: description.runId, execution, status };
+  if (execution === 'COMPLETED') return { ...base, result: await handle.result() };
+  if (execution === 'FAILED') {
+    const failure = await handle.result().then(
+      () => undefined,
+      (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+    );
+    return { ...base, ...(failure ? { failure } : {}) };
+  }
+  return base;
+}
+
+export { WorkflowNotFoundError };
+
+/** Waits (by polling the query) until the run reaches one of the stages; for scripts, tests and the demo. */
+export async function waitForStage(client: Client, workflowId: string, stages: LifecycleStatus['stage'][], timeoutMs = 120_000): Promise<LifecycleStatus> {
+  const handle = lifecycleHandle(client, workflowId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await handle.query(statusQuery).catch(() => null);
+    if (status && stages.includes(status.stage)) return status;
+    if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not reach ${stages.join('/')} within ${timeoutMs} ms (stage: ${status?.stage ?? 'unknown'})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

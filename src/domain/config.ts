@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of every process, from environment variables, in one schema. Entry points call
+ * `parseConfig(process.env)` once and inject the frozen result; nothing else reads the environment.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes'); // z.coerce.boolean() would read "false" as true
+
+export const configSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  MLOPS_TASK_QUEUE: z.string().min(1).default('mlops'),
+  MLOPS_DATA_DIR: z.string().min(1).default('.data'),
+  MLOPS_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  MLOPS_SERVER_PORT: port.default(8700),
+  MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default('dev-admin-token-change-me'),
+  MLOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  MLOPS_LOG_PRETTY: flag.default(false),
+  /** Code version recorded with each model version; the worker fills it from git when absent. */
+  MLOPS_CODE_VERSION: z.string().optional(),
+});
+
+export interface AppConfig {
+  readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string };
+  readonly dataDir: string;
+  readonly registryPath: string;
+  readonly artifactDir: string;
+  readonly snapshotDir: string;
+  readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
+  readonly log: { readonly level: string; readonly pretty: boolean };
+  readonly codeVersion?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `join` without node:path, so this module stays pure. */
+const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`));
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE }),
+    dataDir: c.MLOPS_DATA_DIR,
+    registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
+    artifactDir: joinPath(c.MLOPS_DATA_DIR, 'artifacts'),
+    snapshotDir: joinPath(c.MLOPS_DATA_DIR, 'snapshots'),
+    server: Object.freeze({
+      host: c.MLOPS_SERVER_HOST,
+      port: c.MLOPS_SERVER_PORT,
+      url: `http://${c.MLOPS_SERVER_HOST}:${c.MLOPS_SERVER_PORT}`,
+      adminToken: c.MLOPS_ADMIN_TOKEN,
+    }),
+    log: Object.freeze({ level: c.MLOPS_LOG_LEVEL, pretty: c.MLOPS_LOG_PRETTY }),
+    ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
+  });
+}
+
+/** Link to a workflow in the Temporal Web UI. */
+export function workflowUiLink(config: AppConfig, workflowId: string, runId?: string): string {
+  const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${runId}/history` : base;
+}

@@ -1,0 +1,11 @@
+/**
+ * @module domain — the pure floor: types, zod schemas of the spec and the workflow contract, the
+ * failure catalogue, config schema and ML math. Nothing here performs I/O, so workflows may import it.
+ */
+export * from './failure-types';
+export * from './spec';
+export * from './duration';
+export * from './dataset';
+export * from './lifecycle';
+export * from './config';
+export * as ml from './ml';

@@ -1,0 +1,12 @@
+/**
+ * @module domain/ml — pure machine learning: seeded split, feature encoding, softmax regression,
+ * metrics, and the serialisable model artifact. No I/O; the activities feed it rows.
+ */
+export * from './types';
+export * from './random';
+export * from './preprocessing';
+export * from './logistic-regression';
+export * from './metrics';
+export * from './split';
+export * from './model-artifact';
+export * from './pipeline';

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, starting with a letter (2-63 chars)');
+
+export const numericFeatureSchema = z.object({
+  name: z.string().min(1),
+  type: z.literal('numeric'),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Largest share of nulls tolerated in this column (0 = none). */
+  maxNullFraction: z.number().min(0).max(1).default(0),
+});
+
+export const categoricalFeatureSchema = z.object({
+  name: z.string().min(1),
+  type: z.literal('categorical'),
+  /** When given, any other value fails validation. */
+  categories: z.array(z.string()).min(1).optional(),
+  maxNullFraction: z.number().min(0).max(1).default(0),
+});
+
+export const featureSchema = z.discriminatedUnion('type', [numericFeatureSchema, categoricalFeatureSchema]);
+
+export const thresholdsSchema = z
+  .object({
+    minAccuracy: z.number().min(0).max(1).optional(),
+    minMacroF1: z.number().min(0).max(1).optional(),
+    maxLogLoss: z.number().positive().optional(),
+    /** Candidate may be at most this much worse than the champion on accuracy (absolute). */
+    maxAccuracyDropVsChampion: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const modelSpecSchema = z
+  .object({
+    name: identifier,
+    description: z.string().max(500).optional(),
+    dataset: z
+      .object({
+        path: z.string().min(1),
+        format: z.enum(['csv', 'parquet']).optional(),
+        /** Optional SQL predicate (DuckDB) restricting which rows form the snapshot. */
+        where: z.string().max(1000).optional(),
+      })
+      .strict(),
+    target: z
+      .object({
+        name: z.string().min(1),
+        classes: z.array(z.string()).min(2).optional(),
+      })
+      .strict(),
+    features: z.array(featureSchema).min(1),
+    minRows: z.number().int().positive().default(50),
+    split: z
+      .object({ testFraction: z.number().gt(0).lt(1).default(0.25), seed: z.number().int().default(42) })
+      .strict()
+      .default({ testFraction: 0.25, seed: 42 }),
+    training: z
+      .object({
+        algorithm: z.literal('logistic-regression').default('logistic-regression'),
+        epochs: z.number().int().positive().max(100000).default(300),
+        learningRate: z.number().positive().default(0.5),
+        l2: z.number().min(0).default(0.001),
+        seed: z.number().int().default(7),
+        /** Balance classes by inverse frequency (useful for rare labels). */
+        classWeight: z.enum(['none', 'balanced']).default('none'),
+      })
+      .strict()
+      .default({ algorithm: 'logistic-regression', epochs: 300, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' }),
+    thresholds: thresholdsSchema.default({}),
+    approval: z
+      .object({
+        /** How long the gate waits for a decision, e.g. "7d", "2h", "90s"; absent = forever. */
+        timeout: z
+          .string()
+          .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 90s, 15m, 2h, 7d')
+          .optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const names = new Set<string>();
+    for (const f of spec.features) {
+      if (names.has(f.name)) ctx.addIssue({ code: 'custom', message: `feature "${f.name}" is listed twice`, path: ['features'] });
+      names.add(f.name);
+      if (f.name === spec.target.name) ctx.addIssue({ code: 'custom', message: `target "${f.name}" is also a feature`, path: ['features'] });
+    }
+  });
+
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+export type FeatureSpec = z.infer<typeof featureSchema>;
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+/** Flattens zod issues into one line per problem, naming the path: "features.2.type: Invalid input". */
+export function describeZodError(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
+
+export type SpecParseResult = { ok: true; spec: ModelSpec } | { ok: false; problems: string[] };
+
+export function parseModelSpec(raw: unknown): SpecParseResult {
+  const parsed = modelSpecSchema.safeParse(raw);
+  return parsed.success ? { ok: true, spec: parsed.data } : { ok: false, problems: describeZodError(parsed.error) };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { ArtifactStore, SqliteRegistry, createLogger } from '../adapters';
+import { ConfigError, parseConfig } from '../domain';
+import { buildModelServer } from './app';
+
+/** Process entry point of the model server. */
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = createLogger(config, 'mlops-model-server');
+  const registry = new SqliteRegistry(config.registryPath);
+  const { app, served } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  logger.info({ url: config.server.url, models: served.list().map((m) => `${m.name}@${m.version}`) }, 'model server listening');
+  const stop = async () => {
+    await app.close(); // stops accepting, lets in-flight requests finish
+    registry.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import type { Logger } from 'pino';
+import { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+import type { ActivityDeps } from '../activities';
+import type { AppConfig } from '../domain';
+
+/** The code version recorded as lineage: the configured one, else the git commit, else null. */
+export function detectCodeVersion(config: AppConfig): string | null {
+  if (config.codeVersion) return config.codeVersion;
+  try {
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
+    return dirty ? `${sha}-dirty` : sha;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens the real adapters the activities need; `close` releases them on shutdown. */
+export async function openActivityDeps(config: AppConfig, logger: Logger): Promise<{ deps: ActivityDeps; close: () => void }> {
+  const datasets = await DuckDbDatasets.open(config.snapshotDir);
+  const registry = new SqliteRegistry(config.registryPath);
+  const deps: ActivityDeps = {
+    datasets,
+    registry,
+    artifacts: new ArtifactStore(config.artifactDir),
+    modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
+    codeVersion: detectCodeVersion(config),
+    logger,
+  };
+  return {
+    deps,
+    close: () => {
+      registry.close();
+      datasets.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** @module workers — lifecycle worker construction (`createLifecycleWorker`) and its process entry point (`main.ts`). */
+export { createLifecycleWorker, workflowsPath } from './create-worker';
+export { openActivityDeps, detectCodeVersion } from './activity-deps';

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { createLogger } from '../adapters';
+import { ConfigError, parseConfig } from '../domain';
+import { openActivityDeps } from './activity-deps';
+import { createLifecycleWorker } from './create-worker';
+
+/** Process entry point of a lifecycle worker: polls the task queue until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const logger = createLogger(config, 'mlops-worker');
+  const sdkLogger = logger.child({ component: 'temporal-sdk' });
+  // The SDK's own logs (and workflow `log` calls) go through pino too.
+  Runtime.install({
+    logger: new DefaultLogger((config.log.level === 'silent' ? 'ERROR' : config.log.level.toUpperCase().replace('FATAL', 'ERROR')) as LogLevel, (entry) => {
+      const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+      sdkLogger[level](entry.meta ?? {}, entry.message);
+    }),
+  });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const { deps, close } = await openActivityDeps(config, logger);
+  const worker = await createLifecycleWorker({ config, connection, deps });
+  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, codeVersion: deps.codeVersion }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    close();
+    await connection.close();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import { permanentFailureTypes } from '../domain/failure-types';
+
+/** Timeouts and retries per kind of step. Every activity call uses one of these; none relies on defaults. */
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: permanentFailureTypes,
+} as const;
+
+export const dataStepOptions: ActivityOptions = { startToCloseTimeout: '10m', scheduleToCloseTimeout: '30m', retry };
+export const trainingStepOptions: ActivityOptions = {
+  startToCloseTimeout: '2h',
+  // A crashed worker is noticed within the heartbeat timeout; the retry resumes from the last checkpoint.
+  heartbeatTimeout: '10s',
+  retry: { ...retry, maximumAttempts: 10 },
+};
+export const registryStepOptions: ActivityOptions = { startToCloseTimeout: '30s', scheduleToCloseTimeout: '5m', retry };
+export const deployStepOptions: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  scheduleToCloseTimeout: '30m',
+  retry: { ...retry, maximumAttempts: 20, maximumInterval: '1m' },
+};
