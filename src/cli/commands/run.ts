@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import { parseModelSpec, workflowUiLink } from '../../domain';
+import { startLifecycle } from '../../client';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Command } from '../command';
+
+/** Reads and validates a spec file; relative dataset paths resolve against the spec's folder. */
+export async function loadSpecFile(path: string) {
+  const absolute = resolve(path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(absolute, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read spec ${absolute}: ${(err as Error).message}`);
+  }
+  const parsed = parseModelSpec(raw);
+  if (!parsed.ok) throw new UsageError(`invalid spec ${absolute}:\n  ${parsed.problems.join('\n  ')}`);
+  const spec = parsed.spec;
+  const datasetPath = spec.dataset.path.startsWith('/') ? spec.dataset.path : resolve(absolute, '..', spec.dataset.path);
+  return { spec: { ...spec, dataset: { ...spec.dataset, path: datasetPath } }, source: absolute };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'start a model lifecycle from a spec file',
+  usage: 'mlops run <spec.json> [--as <name>] [--reason <text>] [--id <workflowId>] [--json]',
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs(argv, { as: { type: 'string' }, reason: { type: 'string' }, id: { type: 'string' } }, ['spec']);
+    const { spec, source } = await loadSpecFile(positionals[0] as string);
+    const requestedBy = (values['as'] as string | undefined) ?? userInfo().username;
+    const started = await startLifecycle(await ctx.client(), ctx.config, {
+      spec,
+      requestedBy,
+      specSource: source,
+      ...(values['reason'] ? { reason: values['reason'] as string } : {}),
+      ...(values['id'] ? { workflowId: values['id'] as string } : {}),
+    });
+    const ui = workflowUiLink(ctx.config, started.workflowId, started.runId);
+    if (values['json']) ctx.json({ workflowId: started.workflowId, runId: started.runId, model: spec.name, ui });
+    else ctx.out(`started ${spec.name}\n  workflow id: ${started.workflowId}\n  run id:      ${started.runId}\n  web UI:      ${ui}\n\nnext: mlops status ${started.workflowId}`);
+    return 0;
+  },
+};
