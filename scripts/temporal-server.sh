@@ -16,7 +16,7 @@ db_file="${TEMPORAL_DB_FILE:-$data_dir/temporal.db}"
 pid_file="$data_dir/temporal-$port.pid"
 log_file="$data_dir/temporal-$port.log"
 # Keep in step with src/workflows/search-attributes.ts (a unit test compares them).
-search_attributes=(MlopsModel=Keyword MlopsStage=Keyword MlopsVersion=Int MlopsTrigger=Keyword)
+search_attributes=(MlopsModel=Keyword MlopsStage=Keyword MlopsVersion=Int MlopsTrigger=Keyword MlopsVerdict=Keyword MlopsDriftShare=Double)
 
 log() { echo "[temporal-server] $*" >&2; }
 
@@ -41,6 +41,9 @@ start() {
   mkdir -p "$data_dir"
   if healthy "$cli"; then log "reusing the server already answering on 127.0.0.1:$port"; return 0; fi
   local args=(server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" --log-level warn)
+  # Without this the history service sees search attributes registered at start-up only after its cache
+  # refreshes, and refuses child workflows that carry them (BadSearchAttributes) for the first minute or so.
+  args+=(--dynamic-config-value system.forceSearchAttributesCacheRefreshOnRead=true)
   [[ "$db_file" != "memory" ]] && args+=(--db-filename "$db_file")
   [[ "${TEMPORAL_HEADLESS:-0}" == "1" ]] && args+=(--headless)
   for sa in "${search_attributes[@]}"; do args+=(--search-attribute "$sa"); done
@@ -51,7 +54,7 @@ start() {
     if healthy "$cli"; then
       # The namespace and search attributes come up a moment after the frontend: wait for them too.
       for _ in $(seq 1 60); do
-        if "$cli" operator search-attribute list --address "127.0.0.1:$port" 2>/dev/null | grep -q MlopsTrigger; then
+        if "$cli" operator search-attribute list --address "127.0.0.1:$port" 2>/dev/null | grep -q "${search_attributes[-1]%%=*}"; then
           log "ready"; return 0
         fi
         sleep 0.5

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+import type { ArtifactStore, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
 
 /** What the activities need from the outside world, injected so tests can pass real or fake adapters. */
 export interface ActivityDeps {
@@ -7,6 +7,9 @@ export interface ActivityDeps {
   readonly registry: SqliteRegistry;
   readonly artifacts: ArtifactStore;
   readonly modelServer: Pick<ModelServerClient, 'load'>;
+  /** Prediction log and labels (DuckDB) and the registry's monitoring tables. */
+  readonly predictions: PredictionStore;
+  readonly monitoring: MonitoringRegistry;
   readonly codeVersion: string | null;
   readonly logger: Logger;
 }

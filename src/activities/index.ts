@@ -1,5 +1,5 @@
 /**
- * @module activities — every side effect of the lifecycle, built by `createActivities(deps)` from injected
+ * @module activities — every side effect of the lifecycle and of monitoring, built by `createActivities(deps)` from injected
  * adapters. Adapter errors leave as typed `ApplicationFailure`s of the failure catalogue.
  */
 import type { ActivityDeps } from './deps';
@@ -7,6 +7,8 @@ import { createDataActivities } from './data-activities';
 import { createTrainingActivities } from './training-activities';
 import { createRegistryActivities } from './registry-activities';
 import { createDeployActivities } from './deploy-activities';
+import { createProfileActivities } from './profile-activities';
+import { createMonitoringActivities } from './monitoring-activities';
 import { typed } from './failures';
 
 export type { ActivityDeps } from './deps';
@@ -18,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTrainingActivities(deps),
     ...createRegistryActivities(deps),
     ...createDeployActivities(deps),
+    ...createProfileActivities(deps),
+    ...createMonitoringActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof all;
 }

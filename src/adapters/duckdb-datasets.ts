@@ -20,6 +20,12 @@ export class DatasetError extends Error {
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
+/** DuckDB table function reading a CSV or Parquet file (by `format`, else by extension). */
+export function datasetSourceExpression(path: string, format: 'csv' | 'parquet' | undefined): string {
+  const kind = format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
+  return kind === 'parquet' ? `read_parquet(${quoteString(path)})` : `read_csv(${quoteString(path)}, header = true, auto_detect = true)`;
+}
+
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -51,11 +57,6 @@ export class DuckDbDatasets {
     }
   }
 
-  private sourceExpression(path: string, format: 'csv' | 'parquet' | undefined): string {
-    const kind = format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
-    return kind === 'parquet' ? `read_parquet(${quoteString(path)})` : `read_csv(${quoteString(path)}, header = true, auto_detect = true)`;
-  }
-
   async ingest(dataset: ModelSpec['dataset']): Promise<DatasetSnapshot> {
     const sourcePath = resolve(dataset.path);
     const info = await stat(sourcePath).catch(() => null);
@@ -64,7 +65,7 @@ export class DuckDbDatasets {
     // The snapshot id names content and selection together: the same file with another filter is another snapshot.
     const id = createHash('sha256').update(`${sourceSha256}\n${dataset.where ?? ''}`).digest('hex');
     const snapshotPath = resolve(join(this.snapshotDir, `${id}.parquet`));
-    const select = `SELECT * FROM ${this.sourceExpression(sourcePath, dataset.format)}${dataset.where ? ` WHERE ${dataset.where}` : ''}`;
+    const select = `SELECT * FROM ${datasetSourceExpression(sourcePath, dataset.format)}${dataset.where ? ` WHERE ${dataset.where}` : ''}`;
     return this.withConnection(async (c) => {
       if (!(await stat(snapshotPath).catch(() => null))) {
         const tmp = `${snapshotPath}.${process.pid}.${Date.now()}.tmp`;
@@ -127,7 +128,7 @@ export class DuckDbDatasets {
   }
 
   /** Reads the named columns in a stable order (source order), numerics as numbers and the rest as text. */
-  async readRows(snapshot: DatasetSnapshot, columns: { name: string; type: 'numeric' | 'categorical' }[]): Promise<Row[]> {
+  async readRows(snapshot: Pick<DatasetSnapshot, 'snapshotPath'>, columns: { name: string; type: 'numeric' | 'categorical' }[]): Promise<Row[]> {
     const select = columns
       .map((c) => (c.type === 'numeric' ? `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE) AS ${quoteIdent(c.name)}` : `${quoteIdent(c.name)}::VARCHAR AS ${quoteIdent(c.name)}`))
       .join(', ');

@@ -1,9 +1,14 @@
 /**
  * @module adapters — the side-effecting edges: DuckDB datasets, the SQLite registry, the artifact store,
- * and the model server's HTTP admin client. Activities receive these injected.
+ * the model server's HTTP admin client, and monitoring: the prediction log (writer and DuckDB reader),
+ * delayed labels, and the registry's monitoring tables. Activities receive these injected.
  */
 export * from './duckdb-datasets';
 export * from './artifact-store';
 export * from './sqlite-registry';
 export * from './model-server-client';
 export * from './logger';
+export * from './prediction-log';
+export * from './prediction-store';
+export * from './label-ingest';
+export * from './monitoring-registry';

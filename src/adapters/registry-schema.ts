@@ -76,4 +76,53 @@ export const registryMigrations: string[] = [
   CREATE TRIGGER alias_history_append_only_d BEFORE DELETE ON alias_history
   BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
   `,
+  // 2 — monitoring: reference profiles of versions (immutable), monitor reports and what each one triggered.
+  // Labels live as Parquet files next to the prediction log instead: they grow with traffic and are joined
+  // with it by DuckDB, while this database keeps small, transactional metadata.
+  `
+  CREATE TABLE reference_profiles (
+    id            TEXT PRIMARY KEY,
+    model_name    TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    dataset_id    TEXT NOT NULL,
+    rows          INTEGER NOT NULL,
+    profile_json  TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    UNIQUE (model_name, version),
+    FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+  );
+  CREATE TRIGGER reference_profiles_immutable BEFORE UPDATE ON reference_profiles
+  BEGIN SELECT RAISE(ABORT, 'reference profiles are immutable'); END;
+
+  CREATE TABLE monitor_reports (
+    id                   TEXT PRIMARY KEY,
+    model_name           TEXT NOT NULL,
+    version              INTEGER NOT NULL,
+    profile_id           TEXT NOT NULL REFERENCES reference_profiles (id),
+    window_start         TEXT NOT NULL,
+    window_end           TEXT NOT NULL,
+    rows                 INTEGER NOT NULL,
+    verdict              TEXT NOT NULL,
+    drift_share          REAL NOT NULL,
+    report_json          TEXT NOT NULL,
+    workflow_id          TEXT NOT NULL,
+    run_id               TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    retrain_action       TEXT,
+    retrain_kind         TEXT,
+    retrain_detail       TEXT,
+    retrain_workflow_id  TEXT,
+    retrain_run_id       TEXT,
+    retrain_at           TEXT,
+    UNIQUE (workflow_id, run_id),
+    FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+  );
+  CREATE INDEX monitor_reports_by_window ON monitor_reports (model_name, window_end);
+  CREATE TRIGGER monitor_reports_immutable BEFORE UPDATE OF
+    id, model_name, version, profile_id, window_start, window_end, rows, verdict, drift_share, report_json, workflow_id, run_id, created_at
+    ON monitor_reports
+  BEGIN SELECT RAISE(ABORT, 'monitor reports are immutable; only the retrain outcome is recorded later'); END;
+  CREATE TRIGGER monitor_reports_no_delete BEFORE DELETE ON monitor_reports
+  BEGIN SELECT RAISE(ABORT, 'monitor reports cannot be deleted'); END;
+  `,
 ];

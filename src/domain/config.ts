@@ -22,6 +22,8 @@ export const configSchema = z.object({
   MLOPS_LOG_PRETTY: flag.default(false),
   /** Code version recorded with each model version; the worker fills it from git when absent. */
   MLOPS_CODE_VERSION: z.string().optional(),
+  /** How often the model server writes buffered predictions to the prediction log. */
+  MLOPS_PREDICTION_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
 
 export interface AppConfig {
@@ -33,6 +35,8 @@ export interface AppConfig {
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
+  /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
+  readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
 }
 
 export class ConfigError extends Error {
@@ -65,6 +69,12 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     }),
     log: Object.freeze({ level: c.MLOPS_LOG_LEVEL, pretty: c.MLOPS_LOG_PRETTY }),
     ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
+    monitoring: Object.freeze({
+      predictionLogDir: joinPath(c.MLOPS_DATA_DIR, 'predictions'),
+      labelDir: joinPath(c.MLOPS_DATA_DIR, 'labels'),
+      retrainDir: joinPath(c.MLOPS_DATA_DIR, 'retrain'),
+      flushMs: c.MLOPS_PREDICTION_FLUSH_MS,
+    }),
   });
 }
 

@@ -19,6 +19,8 @@ export const lifecycleInputSchema = z
     trigger: z.enum(triggerKinds).default('manual'),
     /** Where the spec came from, for lineage (a path or URL); informational. */
     specSource: z.string().max(1000).optional(),
+    /** The monitor report that triggered this run (drift or performance retrains). */
+    reportId: z.string().max(200).optional(),
   })
   .strict();
 
@@ -89,6 +91,7 @@ export interface LifecycleStatus {
   readonly requestedBy: string;
   readonly reason?: string;
   readonly trigger: TriggerKind;
+  readonly reportId?: string;
   readonly dataset?: DatasetSnapshot;
   readonly validation?: ValidationReport;
   readonly candidate?: CandidateRef;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monitoringSpecSchema } from './monitoring/monitoring-spec';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -82,6 +83,8 @@ export const modelSpecSchema = z
       })
       .strict()
       .default({}),
+    /** Scheduled monitoring of the deployed version's traffic (see docs/monitoring.md). */
+    monitoring: monitoringSpecSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
@@ -90,6 +93,9 @@ export const modelSpecSchema = z
       if (names.has(f.name)) ctx.addIssue({ code: 'custom', message: `feature "${f.name}" is listed twice`, path: ['features'] });
       names.add(f.name);
       if (f.name === spec.target.name) ctx.addIssue({ code: 'custom', message: `target "${f.name}" is also a feature`, path: ['features'] });
+    }
+    for (const name of Object.keys(spec.monitoring?.features ?? {})) {
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', message: `"${name}" is not a feature of this spec`, path: ['monitoring', 'features', name] });
     }
   });
 

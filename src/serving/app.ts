@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import { timingSafeEqual } from 'node:crypto';
 import { VersionNotFoundError, type ArtifactStore, type SqliteRegistry } from '../adapters';
+import type { PredictionSink } from '../domain';
+import { recordPredictions, requestIdFrom } from './prediction-hook';
 import { ServedModels } from './model-registry-view';
 import { describeIssues, MAX_BATCH } from './request-schema';
 
@@ -10,6 +12,8 @@ export interface ModelServerDeps {
   readonly artifacts: ArtifactStore;
   readonly adminToken: string;
   readonly logger: Logger;
+  /** Where each prediction is recorded for monitoring (the prediction log); none: not recorded. */
+  readonly predictions?: PredictionSink;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -57,8 +61,11 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<{ app: Fa
     if (!m) return reply.code(404).send({ error: 'not_found', message: `model "${req.params.name}" is not being served` });
     const parsed = m.requestSchema.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send({ error: 'bad_request', message: describeIssues(parsed.error), maxBatch: MAX_BATCH });
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    if ('error' in requestId) return reply.code(400).send({ error: 'bad_request', message: requestId.error });
     const predictions = parsed.data.instances.map((row) => m.model.predict(row as Record<string, number | string | null>));
-    return { model: m.name, version: m.version, predictions };
+    if (deps.predictions) recordPredictions(deps.predictions, { model: m.name, version: m.version, role: 'primary', requestId: requestId.id }, parsed.data.instances as Record<string, number | string | boolean | null>[], predictions);
+    return { model: m.name, version: m.version, requestId: requestId.id, predictions };
   });
 
   app.post<{ Params: { name: string }; Body: { version?: unknown } }>('/admin/models/:name/load', { preHandler: requireAdmin }, async (req, reply) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ArtifactStore, SqliteRegistry, createLogger } from '../adapters';
+import { ArtifactStore, FilePredictionLog, SqliteRegistry, createLogger } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
@@ -8,11 +8,13 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config, 'mlops-model-server');
   const registry = new SqliteRegistry(config.registryPath);
-  const { app, served } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger });
+  const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });
+  const { app, served } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger, predictions });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ url: config.server.url, models: served.list().map((m) => `${m.name}@${m.version}`) }, 'model server listening');
   const stop = async () => {
     await app.close(); // stops accepting, lets in-flight requests finish
+    await predictions.close(); // then writes every buffered prediction
     registry.close();
     process.exit(0);
   };

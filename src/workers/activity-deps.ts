@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+import { ArtifactStore, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
 import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../domain';
 
@@ -20,11 +20,14 @@ export function detectCodeVersion(config: AppConfig): string | null {
 export async function openActivityDeps(config: AppConfig, logger: Logger): Promise<{ deps: ActivityDeps; close: () => void }> {
   const datasets = await DuckDbDatasets.open(config.snapshotDir);
   const registry = new SqliteRegistry(config.registryPath);
+  const predictions = await PredictionStore.open(config.monitoring);
   const deps: ActivityDeps = {
     datasets,
     registry,
     artifacts: new ArtifactStore(config.artifactDir),
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
+    predictions,
+    monitoring: new MonitoringRegistry(registry.db),
     codeVersion: detectCodeVersion(config),
     logger,
   };
@@ -33,6 +36,7 @@ export async function openActivityDeps(config: AppConfig, logger: Logger): Promi
     close: () => {
       registry.close();
       datasets.close();
+      predictions.close();
     },
   };
 }

@@ -54,6 +54,7 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     trigger: input.trigger,
     decisions: [],
     ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.reportId ? { reportId: input.reportId } : {}),
   };
   let gateOpen = false;
   let verdict: RecordedDecision | undefined;
@@ -125,6 +126,7 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     requestedBy: input.requestedBy,
   });
   update({ version });
+  await activities(dataStepOptions, `store the training split's reference profile with v${version}`).storeReferenceProfile({ spec, snapshot, version });
 
   if (!evaluation.blessed) {
     update({ failure: `candidate failed the gate: ${evaluation.checks.filter((c) => !c.passed).map((c) => c.detail).join('; ')}` });

@@ -8,10 +8,17 @@ export const modelAttribute = defineSearchAttributeKey('MlopsModel', SearchAttri
 export const stageAttribute = defineSearchAttributeKey('MlopsStage', SearchAttributeType.KEYWORD);
 export const versionAttribute = defineSearchAttributeKey('MlopsVersion', SearchAttributeType.INT);
 export const triggerAttribute = defineSearchAttributeKey('MlopsTrigger', SearchAttributeType.KEYWORD);
+/** Monitor runs: the report's verdict (ok, drift, degraded, drift-and-degraded, not-judged) and drift share. */
+export const verdictAttribute = defineSearchAttributeKey('MlopsVerdict', SearchAttributeType.KEYWORD);
+export const driftShareAttribute = defineSearchAttributeKey('MlopsDriftShare', SearchAttributeType.DOUBLE);
+/** Set by Temporal on runs a Schedule starts: the action's nominal time (a backfill's past time included). */
+export const scheduledStartTimeAttribute = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
+export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int' | 'Double'> = {
   MlopsModel: 'Keyword',
   MlopsStage: 'Keyword',
   MlopsVersion: 'Int',
   MlopsTrigger: 'Keyword',
+  MlopsVerdict: 'Keyword',
+  MlopsDriftShare: 'Double',
 };

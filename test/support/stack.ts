@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, DuckDbDatasets, FilePredictionLog, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, workflowsPath } from '../../src/workers';
@@ -19,6 +19,10 @@ export interface TestStack {
   readonly registry: SqliteRegistry;
   readonly server: FastifyInstance;
   readonly serverUrl: string;
+  /** The model server's prediction log (writer), its DuckDB reader, and the registry's monitoring tables. */
+  readonly predictionLog: FilePredictionLog;
+  readonly predictions: PredictionStore;
+  readonly monitoring: MonitoringRegistry;
   /** Starts an in-process worker on the stack's task queue (call `stop` to shut it down). */
   startWorker(): Promise<{ worker: Worker; stop: () => Promise<void> }>;
   close(): Promise<void>;
@@ -35,7 +39,8 @@ export async function startStack(name: string, env: Record<string, string> = {})
   const registry = new SqliteRegistry(registryPathConfig.registryPath);
   const artifacts = new ArtifactStore(registryPathConfig.artifactDir);
   const adminToken = 'test-admin-token';
-  const { app: server } = await buildModelServer({ registry, artifacts, adminToken, logger });
+  const predictionLog = new FilePredictionLog(registryPathConfig.monitoring.predictionLogDir, { flushMs: registryPathConfig.monitoring.flushMs, logger });
+  const { app: server } = await buildModelServer({ registry, artifacts, adminToken, logger, predictions: predictionLog });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -51,6 +56,8 @@ export async function startStack(name: string, env: Record<string, string> = {})
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const datasets = await DuckDbDatasets.open(config.snapshotDir);
+  const predictions = await PredictionStore.open(config.monitoring);
+  const monitoring = new MonitoringRegistry(registry.db);
   const workers: { stop: () => Promise<void> }[] = [];
 
   return {
@@ -59,13 +66,16 @@ export async function startStack(name: string, env: Record<string, string> = {})
     registry,
     server,
     serverUrl: config.server.url,
+    predictionLog,
+    predictions,
+    monitoring,
     async startWorker() {
       const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
       const worker = await createLifecycleWorker({
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
-        deps: { datasets, registry, artifacts, modelServer: new ModelServerClient(config.server.url, adminToken), codeVersion: 'test', logger },
+        deps: { datasets, registry, artifacts, modelServer: new ModelServerClient(config.server.url, adminToken), predictions, monitoring, codeVersion: 'test', logger },
       });
       const running = worker.run();
       const handle = {
@@ -83,7 +93,9 @@ export async function startStack(name: string, env: Record<string, string> = {})
       for (const w of workers) await w.stop();
       await connection.close();
       await server.close();
+      await predictionLog.close();
       datasets.close();
+      predictions.close();
       registry.close();
     },
   };

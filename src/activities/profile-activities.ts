@@ -1,0 +1,31 @@
+import { buildReferenceProfiles, type DatasetSnapshot, type ModelSpec } from '../domain';
+import { splitRows } from '../domain/ml';
+import type { ActivityDeps } from './deps';
+
+/** Builds and stores the reference profile of a version's training split (the same seeded split training used). */
+export async function profileTrainingSplit(
+  { datasets, monitoring }: Pick<ActivityDeps, 'datasets' | 'monitoring'>,
+  input: { spec: ModelSpec; snapshot: Pick<DatasetSnapshot, 'id' | 'snapshotPath'>; version: number },
+): Promise<{ profileId: string; rows: number }> {
+  const { spec, snapshot } = input;
+  const rows = await datasets.readRows(snapshot, [...spec.features, { name: spec.target.name, type: 'categorical' }]);
+  const { train } = splitRows(rows, spec.target.name, spec.split.testFraction, spec.split.seed);
+  const profiles = buildReferenceProfiles(train, spec.features, spec.target.name);
+  const { id } = monitoring.saveProfile({ modelName: spec.name, version: input.version, datasetId: snapshot.id, profiles });
+  return { profileId: id, rows: train.length };
+}
+
+export function createProfileActivities(deps: ActivityDeps) {
+  const log = deps.logger.child({ component: 'profile-activities' });
+  return {
+    /**
+     * Stores the training split's drift profile with the registered version (per-feature quantiles,
+     * histograms, samples, category counts, row counts): the reference every monitor report compares to.
+     */
+    async storeReferenceProfile(input: { spec: ModelSpec; snapshot: DatasetSnapshot; version: number }): Promise<{ profileId: string; rows: number }> {
+      const stored = await profileTrainingSplit(deps, input);
+      log.info({ model: input.spec.name, version: input.version, profile: stored.profileId, rows: stored.rows }, 'reference profile stored');
+      return stored;
+    },
+  };
+}

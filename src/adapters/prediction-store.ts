@@ -1,0 +1,185 @@
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LabelledPrediction, MonitorWindow, WindowData } from '../domain';
+import type { FeatureRef } from '../domain/ml';
+import { datasetSourceExpression, DatasetError } from './duckdb-datasets';
+import { predictionLogLayout } from './prediction-log';
+
+export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const jsonPath = (key: string): string => quoteString(`$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+const timestamp = (iso: string): string => `TIMESTAMPTZ ${quoteString(iso)}`;
+
+/** DuckDB table function over prediction log files; a torn last line (crash mid-write) is skipped. */
+export function predictionLogSource(files: readonly string[]): string {
+  return `read_json([${files.map(quoteString).join(', ')}], format = 'newline_delimited', ignore_errors = true,
+    columns = {requestId: 'VARCHAR', time: 'TIMESTAMPTZ', model: 'VARCHAR', version: 'INTEGER', role: 'VARCHAR', features: 'JSON', output: 'JSON'})`;
+}
+
+/** Served traffic: shadow copies repeat a request another version answered, so they are not counted. */
+const SERVED = `role IN ('primary', 'canary')`;
+
+export interface MonitoringDirs {
+  readonly predictionLogDir: string;
+  readonly labelDir: string;
+  readonly retrainDir: string;
+}
+
+/**
+ * Reads the prediction log and the delayed labels with DuckDB: the feature columns of a window, the
+ * labelled predictions of a version, and the retrain dataset (base data + labelled traffic) as Parquet.
+ */
+export class PredictionStore {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly dirs: MonitoringDirs,
+  ) {}
+
+  static async open(dirs: MonitoringDirs): Promise<PredictionStore> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    return new PredictionStore(instance, dirs);
+  }
+
+  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.instance.connect();
+    try {
+      return await fn(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** Log files of a model (or of every model) whose hour overlaps [fromMs, toMs). */
+  async logFiles(model: string | null, fromMs = -Infinity, toMs = Infinity): Promise<string[]> {
+    const root = resolve(this.dirs.predictionLogDir);
+    const models = model === null ? await readdir(root).catch(() => [] as string[]) : [encodeURIComponent(model)];
+    const files: string[] = [];
+    for (const m of models) {
+      const dir = join(root, m);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        const hour = predictionLogLayout.hourOf(name);
+        if (hour !== null && hour + 3_600_000 > fromMs && hour < toMs) files.push(join(dir, name));
+      }
+    }
+    return files.sort();
+  }
+
+  /** Stored label files (one Parquet file per ingested labels file). */
+  async labelFiles(): Promise<string[]> {
+    const dir = resolve(this.dirs.labelDir);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.parquet')).map((n) => join(dir, n)).sort();
+  }
+
+  /** The latest label per request id of a model, as a SQL subquery (request_id, label). */
+  private labelsQuery(files: readonly string[], model: string): string {
+    return `SELECT request_id, arg_max(label, ingested_at) AS label FROM read_parquet([${files.map(quoteString).join(', ')}])
+            WHERE model = ${quoteString(model)} GROUP BY request_id`;
+  }
+
+  private windowFilter(model: string, window: MonitorWindow): string {
+    return `model = ${quoteString(model)} AND ${SERVED} AND time >= ${timestamp(window.start)} AND time < ${timestamp(window.end)}`;
+  }
+
+  private featureExpression(f: FeatureRef): string {
+    const text = `json_extract_string(features, ${jsonPath(f.name)})`;
+    return f.type === 'numeric' ? `TRY_CAST(${text} AS DOUBLE)` : text;
+  }
+
+  /** Feature values and predicted labels of the served predictions in the window. */
+  async readWindow(q: { model: string; window: MonitorWindow; features: readonly FeatureRef[] }): Promise<WindowData> {
+    const files = await this.logFiles(q.model, Date.parse(q.window.start), Date.parse(q.window.end));
+    const empty: WindowData = { rows: 0, columns: Object.fromEntries(q.features.map((f) => [f.name, { present: 0, values: [] }])), predicted: [] };
+    if (files.length === 0) return empty;
+    const select = [
+      `json_extract_string(output, '$.label') AS predicted`,
+      ...q.features.flatMap((f, i) => [`json_exists(features, ${jsonPath(f.name)}) AS has_${i}`, `${this.featureExpression(f)} AS v_${i}`]),
+    ].join(', ');
+    return this.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(`SELECT ${select} FROM ${predictionLogSource(files)} WHERE ${this.windowFilter(q.model, q.window)}`);
+      const cols = reader.getColumnsJS();
+      const predicted = (cols[0] ?? []) as (string | null)[];
+      const columns: WindowData['columns'] = Object.fromEntries(
+        q.features.map((f, i) => {
+          const has = (cols[1 + 2 * i] ?? []) as (boolean | null)[];
+          const values = (cols[2 + 2 * i] ?? []) as (number | string | null)[];
+          return [f.name, { present: has.filter(Boolean).length, values }];
+        }),
+      );
+      return { rows: predicted.length, columns, predicted };
+    });
+  }
+
+  /** Served predictions of one version in the window that have a label, with the probabilities returned. */
+  async readLabelled(q: { model: string; version: number; window: MonitorWindow }): Promise<LabelledPrediction[]> {
+    const labelFiles = await this.labelFiles();
+    const files = await this.logFiles(q.model, Date.parse(q.window.start), Date.parse(q.window.end));
+    if (labelFiles.length === 0 || files.length === 0) return [];
+    return this.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(
+        `SELECT l.label AS truth, (p.output -> '$.probabilities')::VARCHAR AS probabilities
+         FROM (SELECT DISTINCT ON (requestId) * FROM ${predictionLogSource(files)}
+               WHERE ${this.windowFilter(q.model, q.window)} AND version = ${Math.trunc(q.version)}) p
+         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id`,
+      );
+      return reader.getRowObjectsJS().map((r) => ({ truth: String(r['truth']), probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number> }));
+    });
+  }
+
+  /**
+   * Writes the retrain dataset as Parquet: the base data (features + target) followed by the labelled
+   * served predictions of `labelled` (their label as the target). `mlops_source` tells the rows apart.
+   * Written once per key (temp file + rename); a retry reuses the finished file.
+   */
+  async materializeRetrainSet(q: {
+    model: string;
+    key: string;
+    base: { path: string; format?: 'csv' | 'parquet'; where?: string };
+    features: readonly FeatureRef[];
+    target: string;
+    labelled: MonitorWindow | null;
+  }): Promise<{ path: string; baseRows: number; labelledRows: number }> {
+    const path = resolve(join(this.dirs.retrainDir, encodeURIComponent(q.model), `${q.key.replace(/[^A-Za-z0-9._-]/g, '_')}.parquet`));
+    const basePath = resolve(q.base.path);
+    if (!(await stat(basePath).catch(() => null))?.isFile()) throw new DatasetError('not-found', `retrain base dataset not found: ${basePath}`);
+    const t = quoteIdent(q.target);
+    const baseCols = q.features.map((f) => (f.type === 'numeric' ? `TRY_CAST(${quoteIdent(f.name)} AS DOUBLE)` : `${quoteIdent(f.name)}::VARCHAR`) + ` AS ${quoteIdent(f.name)}`);
+    const parts = [
+      `SELECT ${[...baseCols, `${t}::VARCHAR AS ${t}`, `'base' AS mlops_source`].join(', ')}
+       FROM ${datasetSourceExpression(basePath, q.base.format)}${q.base.where ? ` WHERE ${q.base.where}` : ''}`,
+    ];
+    const labelFiles = await this.labelFiles();
+    const logFiles = q.labelled ? await this.logFiles(q.model, Date.parse(q.labelled.start), Date.parse(q.labelled.end)) : [];
+    if (q.labelled && labelFiles.length && logFiles.length) {
+      const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
+      parts.push(
+        `SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
+         FROM (SELECT DISTINCT ON (requestId) * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
+         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id`,
+      );
+    }
+    return this.withConnection(async (c) => {
+      if (!(await stat(path).catch(() => null))) {
+        await mkdir(resolve(path, '..'), { recursive: true });
+        const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+        try {
+          await c.run(`COPY (${parts.join('\nUNION ALL\n')}) TO ${quoteString(tmp)} (FORMAT parquet)`);
+        } catch (err) {
+          await rm(tmp, { force: true });
+          throw new DatasetError('unreadable', `cannot build the retrain dataset from ${basePath}: ${(err as Error).message.split('\n')[0]}`);
+        }
+        await rename(tmp, path);
+      }
+      const counted = await c.runAndReadAll(
+        `SELECT count(*) FILTER (WHERE mlops_source = 'base')::DOUBLE AS base, count(*) FILTER (WHERE mlops_source = 'labelled')::DOUBLE AS labelled FROM read_parquet(${quoteString(path)})`,
+      );
+      const row = counted.getRowObjectsJS()[0] ?? {};
+      return { path, baseRows: Number(row['base'] ?? 0), labelledRows: Number(row['labelled'] ?? 0) };
+    });
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}

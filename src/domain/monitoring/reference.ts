@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { buildCategoricalProfile, buildNumericProfile } from '../drift';
+import { referenceProfileSchema } from '../drift/schemas';
+import type { FeatureRef, Row } from '../ml/types';
+
+/**
+ * What a model version keeps of its training split for monitoring: one drift profile per feature and
+ * one of the target (the reference for prediction drift). Stored in the registry with the version and
+ * referenced by id; it never travels in a workflow payload.
+ */
+export const referenceProfileSetSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  features: z.record(z.string(), referenceProfileSchema),
+  target: referenceProfileSchema,
+});
+
+export type ReferenceProfileSet = z.infer<typeof referenceProfileSetSchema>;
+
+export function buildReferenceProfiles(rows: readonly Row[], features: readonly FeatureRef[], target: string): ReferenceProfileSet {
+  const column = (name: string) => rows.map((r) => r[name] ?? null);
+  const profiles: ReferenceProfileSet['features'] = {};
+  for (const f of features) {
+    const values = column(f.name);
+    profiles[f.name] =
+      f.type === 'numeric'
+        ? buildNumericProfile(values.map((v) => (typeof v === 'number' ? v : v === null ? null : Number.NaN)))
+        : buildCategoricalProfile(values);
+  }
+  return { rows: rows.length, features: profiles, target: buildCategoricalProfile(column(target)) };
+}

@@ -1,0 +1,118 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities';
+import {
+  FailureType,
+  decideRetrain,
+  monitorInputSchema,
+  retrainWorkflowId,
+  type LifecycleInput,
+  type MonitorInput,
+  type MonitorResult,
+  type MonitorSummary,
+  type RetrainOutcome,
+  type TriggerKind,
+} from '../domain';
+import { modelLifecycleWorkflow } from './model-lifecycle';
+import { dataStepOptions, registryStepOptions } from './activity-options';
+import { driftShareAttribute, modelAttribute, scheduledStartTimeAttribute, stageAttribute, triggerAttribute, verdictAttribute, versionAttribute } from './search-attributes';
+import { renderMonitorDetails } from './monitor-details';
+
+const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
+
+/**
+ * Starts the retraining lifecycle as a child with the model's one retrain id. ABANDON lets it outlive this
+ * short monitor run (it waits for a human); awaiting the start makes sure it exists before we return. A
+ * retrain already running under that id is Temporal's refusal, reported as such.
+ */
+async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: string, windowEnd: string): Promise<RetrainOutcome> {
+  const at = new Date().toISOString();
+  const workflowId = retrainWorkflowId(summary.model);
+  const prepared = await activities(dataStepOptions, `retrain data: base + labelled traffic before ${windowEnd}`).prepareRetrainSpec({
+    model: summary.model,
+    version: summary.version,
+    reportId: summary.reportId,
+    windowEnd,
+  });
+  const input: LifecycleInput = {
+    spec: prepared.spec,
+    requestedBy: `monitor:${workflowInfo().workflowId}`,
+    trigger: kind,
+    reason: `${reason}; retrain data ${prepared.baseRows} base + ${prepared.labelledRows} labelled rows`,
+    reportId: summary.reportId,
+    specSource: prepared.datasetPath,
+  };
+  try {
+    const child = await startChild(modelLifecycleWorkflow, {
+      workflowId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: modelAttribute, value: summary.model },
+        { key: stageAttribute, value: 'starting' },
+        { key: triggerAttribute, value: kind },
+      ],
+      staticSummary: `${summary.model}: retrain on ${kind} (report ${summary.reportId})`,
+      staticDetails: reason,
+    });
+    log.info('retrain started', { model: summary.model, workflowId, runId: child.firstExecutionRunId });
+    return { action: 'started', kind, detail: reason, workflowId, runId: child.firstExecutionRunId, at };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { action: 'already-running', kind, detail: `a retrain is already running (${workflowId}); this finding started nothing new: ${reason}`, workflowId, at };
+  }
+}
+
+/**
+ * One monitoring pass over a deployed model, started by its Schedule (overlap SKIP): judge the window
+ * that ends at the action time, store the report, show it in the UI, and start a retraining child when
+ * drift or degradation crosses the spec's thresholds (unless disabled, backfilled or cooling down).
+ */
+export async function modelMonitorWorkflow(rawInput: MonitorInput): Promise<MonitorResult> {
+  const parsed = monitorInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+    throw ApplicationFailure.create({ type: FailureType.SpecInvalid, message: `invalid monitor input: ${problems.join('; ')}`, nonRetryable: true });
+  }
+  const { model, settleMs } = parsed.data;
+  const info = workflowInfo();
+  const scheduledAt = info.typedSearchAttributes.get(scheduledStartTimeAttribute);
+  const windowEnd = parsed.data.windowEnd ? new Date(parsed.data.windowEnd).toISOString() : (scheduledAt ?? info.runStartTime).toISOString();
+  upsertSearchAttributes([
+    { key: modelAttribute, value: model },
+    { key: triggerAttribute, value: scheduledAt ? 'schedule' : 'manual' },
+  ]);
+  setCurrentDetails(`**${model}** — monitoring the window ending ${windowEnd}`);
+
+  const wait = Date.parse(windowEnd) + settleMs - Date.now();
+  if (wait > 0) await sleep(wait, { summary: 'let model servers flush predictions made before the window end' });
+
+  const summary = await activities(dataStepOptions, `drift and performance report, window ending ${windowEnd}`).computeMonitorReport({ model, windowEnd });
+  upsertSearchAttributes([
+    { key: versionAttribute, value: summary.version },
+    { key: verdictAttribute, value: summary.verdict },
+    { key: driftShareAttribute, value: summary.drift.share },
+  ]);
+  setCurrentDetails(renderMonitorDetails(summary, null));
+  log.info('monitor report', { model, report: summary.reportId, verdict: summary.verdict, share: summary.drift.share });
+
+  const decision = decideRetrain(summary, Date.now(), info.runStartTime.getTime());
+  const retrain: RetrainOutcome =
+    decision.action === 'retrain'
+      ? await startRetrain(summary, decision.kind, decision.reason, summary.window.end)
+      : { action: decision.action, detail: decision.detail, at: new Date().toISOString() };
+  await activities(registryStepOptions, `record the outcome: ${retrain.action}`).recordRetrainOutcome({ reportId: summary.reportId, outcome: retrain });
+  setCurrentDetails(renderMonitorDetails(summary, retrain));
+  return { model, reportId: summary.reportId, verdict: summary.verdict, window: summary.window, retrain };
+}

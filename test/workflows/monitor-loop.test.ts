@@ -1,0 +1,85 @@
+import { describeLifecycle, lifecycleHandle, sendDecision, waitForStage } from '../../src/client';
+import { retrainWorkflowId } from '../../src/domain';
+import { ingestLabels } from '../../src/adapters';
+import { startStack, type TestStack } from '../support/stack';
+import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack('monitor-loop');
+  await stack.startWorker();
+});
+afterAll(async () => stack?.close());
+
+/** Ends a retrain child left waiting for approval, so the shared dev server is left clean. */
+async function rejectRetrain(model: string): Promise<void> {
+  const id = retrainWorkflowId(model);
+  await waitForStage(stack.client, id, ['awaiting-approval', 'not-blessed', 'failed']);
+  await sendDecision(stack.client, id, 'reject', { approver: 'test-suite' }).catch(() => undefined);
+  await lifecycleHandle(stack.client, id).result().catch(() => undefined);
+}
+
+test('no drift: Seattle traffic against a Seattle model is judged ok and starts nothing', async () => {
+  const model = uniqueModel('mon-ok');
+  const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s' }));
+  expect(stack.monitoring.getProfile(model, version)?.profiles.rows).toBeGreaterThan(1000);
+  await serve(stack, model, await weatherRows('Seattle', 200));
+
+  const result = await monitorOnce(stack, model);
+  expect(result.verdict).toBe('ok');
+  expect(result.retrain).toMatchObject({ action: 'none', detail: 'no drift or degradation' });
+  const stored = stack.monitoring.getReport(result.reportId);
+  expect(stored?.report.rows).toBe(200);
+  expect(stored?.report.drift.judged).toBe(true);
+  expect(stored?.report.drift.dataset.driftedShare).toBeLessThan(0.5);
+  expect(stored?.report.drift.features.map((f) => f.method)).toEqual(['wasserstein', 'wasserstein', 'wasserstein', 'wasserstein']);
+  expect(stored?.row.retrain?.action).toBe('none');
+});
+
+test('drift: New York traffic starts one retraining child with the report id; a second finding starts nothing new', async () => {
+  const model = uniqueModel('mon-drift');
+  await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s', retrain: { enabled: true, labelledWindow: '1h' } }));
+  const served = await serve(stack, model, await weatherRows('New York', 200));
+  await ingestLabels(stack.predictions, labelsCsv(served));
+
+  const first = await monitorOnce(stack, model);
+  expect(first.verdict).toBe('drift');
+  expect(first.retrain).toMatchObject({ action: 'started', kind: 'drift', workflowId: retrainWorkflowId(model) });
+  const child = await waitForStage(stack.client, retrainWorkflowId(model), ['awaiting-approval']);
+  expect(child).toMatchObject({ trigger: 'drift', reportId: first.reportId, version: 2 });
+  expect(child.reason).toMatch(/drift in \d\/4 features/);
+  expect(child.reason).toMatch(/\d+ base \+ 200 labelled rows/);
+  // The retrain trained on the Seattle snapshot plus the 200 labelled New York predictions.
+  expect(child.dataset?.rowCount).toBe(stack.registry.getVersion(model, 1).datasetRows + 200);
+
+  // Another window with the same traffic: the retrain id is taken, so Temporal refuses a second child.
+  await serve(stack, model, await weatherRows('New York', 100, 200));
+  const second = await monitorOnce(stack, model);
+  expect(second.verdict).toBe('drift');
+  expect(second.retrain.action).toBe('already-running');
+  expect(second.retrain.detail).toMatch(/a retrain is already running/);
+  expect(stack.monitoring.getReport(second.reportId)?.row.retrain?.action).toBe('already-running');
+
+  // Approving the child deploys v2: the loop closes.
+  await sendDecision(stack.client, retrainWorkflowId(model), 'approve', { approver: 'test-suite' });
+  expect(await lifecycleHandle(stack.client, retrainWorkflowId(model)).result()).toMatchObject({ outcome: 'deployed', version: 2 });
+  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(2);
+  const view = await describeLifecycle(stack.client, retrainWorkflowId(model));
+  expect(view.status?.trigger).toBe('drift');
+});
+
+test('cooldown: a finding soon after a retrain started records the cooldown and starts nothing', async () => {
+  const model = uniqueModel('mon-cool');
+  await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '1h' }));
+  await serve(stack, model, await weatherRows('New York', 150));
+  const first = await monitorOnce(stack, model);
+  expect(first.retrain.action).toBe('started');
+  await rejectRetrain(model);
+
+  await serve(stack, model, await weatherRows('New York', 150, 150));
+  const second = await monitorOnce(stack, model);
+  expect(second.verdict).toBe('drift');
+  expect(second.retrain.action).toBe('cooldown');
+  expect(second.retrain.detail).toMatch(/cooldown: the last retrain started at .+; the next may start after/);
+});
