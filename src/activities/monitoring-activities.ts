@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import {
   FailureType,
@@ -74,7 +75,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
         performance = { window: perfWindow, labelled, classes: artifact.classes, evaluated: row.metrics };
       }
       const report = judgeWindow({
-        id: `${input.model}-${compactTime(window.end)}-${run.runId.slice(0, 8)}`,
+        // Run ids are time-ordered (UUIDv7): a hash of the run tells reports of the same minute apart.
+        id: `${input.model}-${compactTime(window.end)}-${createHash('sha256').update(`${run.workflowId}/${run.runId}`).digest('hex').slice(0, 8)}`,
         model: input.model,
         version: row.version,
         profileId: profile.id,

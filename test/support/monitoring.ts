@@ -53,8 +53,8 @@ export async function deploy(stack: TestStack, spec: ReturnType<typeof seattleSp
 }
 
 /** Sends the rows to the model server in batches; returns each prediction's id with its true label. */
-export async function serve(stack: TestStack, model: string, rows: readonly WeatherRow[], batch = 50): Promise<{ id: string; truth: string }[]> {
-  const out: { id: string; truth: string }[] = [];
+export async function serve(stack: TestStack, model: string, rows: readonly WeatherRow[], batch = 50): Promise<{ id: string; truth: string; predicted: string }[]> {
+  const out: { id: string; truth: string; predicted: string }[] = [];
   for (let i = 0; i < rows.length; i += batch) {
     const chunk = rows.slice(i, i + batch);
     const res = await fetch(`${stack.serverUrl}/v1/models/${model}/predict`, {
@@ -62,9 +62,9 @@ export async function serve(stack: TestStack, model: string, rows: readonly Weat
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ instances: chunk.map(({ precipitation, temp_max, temp_min, wind }) => ({ precipitation, temp_max, temp_min, wind })) }),
     });
-    const body = (await res.json()) as { requestId: string; predictions: unknown[] };
+    const body = (await res.json()) as { requestId: string; predictions: { label: string }[] };
     if (!res.ok) throw new Error(`predict failed: ${res.status} ${JSON.stringify(body)}`);
-    chunk.forEach((r, j) => out.push({ id: chunk.length === 1 ? body.requestId : `${body.requestId}:${j}`, truth: r.weather }));
+    chunk.forEach((r, j) => out.push({ id: chunk.length === 1 ? body.requestId : `${body.requestId}:${j}`, truth: r.weather, predicted: body.predictions[j]?.label ?? '' }));
   }
   await stack.predictionLog.flush();
   return out;

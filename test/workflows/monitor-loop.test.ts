@@ -24,13 +24,13 @@ test('no drift: Seattle traffic against a Seattle model is judged ok and starts 
   const model = uniqueModel('mon-ok');
   const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s' }));
   expect(stack.monitoring.getProfile(model, version)?.profiles.rows).toBeGreaterThan(1000);
-  await serve(stack, model, await weatherRows('Seattle', 200));
+  await serve(stack, model, await weatherRows('Seattle', 300));
 
   const result = await monitorOnce(stack, model);
   expect(result.verdict).toBe('ok');
   expect(result.retrain).toMatchObject({ action: 'none', detail: 'no drift or degradation' });
   const stored = stack.monitoring.getReport(result.reportId);
-  expect(stored?.report.rows).toBe(200);
+  expect(stored?.report.rows).toBe(300);
   expect(stored?.report.drift.judged).toBe(true);
   expect(stored?.report.drift.dataset.driftedShare).toBeLessThan(0.5);
   expect(stored?.report.drift.features.map((f) => f.method)).toEqual(['wasserstein', 'wasserstein', 'wasserstein', 'wasserstein']);

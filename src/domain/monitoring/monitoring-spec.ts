@@ -52,8 +52,11 @@ export const monitoringSpecSchema = z
   .object({
     /** The longest span one report covers; a report starts where the previous one ended, at most this far back. */
     window: duration.default('1h'),
-    /** Fewer predictions than this in the window: drift is not judged. */
-    minRows: z.number().int().positive().default(30),
+    /**
+     * Fewer predictions than this in the window: drift is not judged. Distances are noisy on small samples
+     * (docs/monitoring.md: 120 Seattle days against Seattle's own profile already cross 0.1 on half the features).
+     */
+    minRows: z.number().int().positive().default(100),
     /** Dataset drift when at least this share of judged features drift (Evidently: 0.5). */
     driftShare: z.number().gt(0).max(1).default(0.5),
     features: z.record(z.string(), featureMonitoringSchema).default({}),

@@ -1,0 +1,120 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ingestLabels, predictionLogLayout } from '../../src/adapters';
+import { FailureType, retrainWorkflowId } from '../../src/domain';
+import { lifecycleHandle, sendDecision, waitForStage } from '../../src/client';
+import { startStack, type TestStack } from '../support/stack';
+import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack('monitor-inputs');
+  await stack.startWorker();
+});
+afterAll(async () => stack?.close());
+
+test('labels: realized accuracy on labelled traffic is compared with evaluation; a drop past maxDrop retrains on performance', async () => {
+  const model = uniqueModel('mon-perf');
+  const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s', performance: { metric: 'accuracy', maxDrop: 0.1, minLabels: 30 } }));
+  const evaluated = stack.registry.getVersion(model, version).metrics.accuracy;
+
+  const honest = await serve(stack, model, await weatherRows('Seattle', 300));
+  await ingestLabels(stack.predictions, labelsCsv(honest));
+  const first = await monitorOnce(stack, model);
+  const firstReport = stack.monitoring.getReport(first.reportId)?.report;
+  const expectedAccuracy = honest.filter((p) => p.predicted === p.truth).length / honest.length;
+  expect(firstReport?.performance).toMatchObject({ judged: true, labelledRows: 300, expected: evaluated, degraded: false });
+  expect(firstReport?.performance?.realized?.accuracy).toBeCloseTo(expectedAccuracy, 10);
+  expect(first.verdict).toBe('ok');
+
+  // Ground truth that contradicts every prediction: the labelled window's accuracy halves, inputs do not drift.
+  const contradicted = (await serve(stack, model, await weatherRows('Seattle', 300, 300))).map((p) => ({ ...p, truth: p.predicted === 'fog' ? 'snow' : 'fog' }));
+  await ingestLabels(stack.predictions, labelsCsv(contradicted));
+  const second = await monitorOnce(stack, model);
+  const secondReport = stack.monitoring.getReport(second.reportId)?.report;
+  expect(secondReport?.performance?.labelledRows).toBe(600);
+  expect(secondReport?.performance?.realized?.accuracy).toBeCloseTo((expectedAccuracy * 300) / 600, 10);
+  expect(secondReport?.drift.dataset.datasetDrift).toBe(false);
+  expect(second.verdict).toBe('degraded');
+  expect(second.retrain).toMatchObject({ action: 'started', kind: 'performance' });
+  const child = await waitForStage(stack.client, retrainWorkflowId(model), ['awaiting-approval', 'not-blessed']);
+  expect(child).toMatchObject({ trigger: 'performance', reportId: second.reportId });
+  expect(child.reason).toMatch(/accuracy 0\.\d+ on 600 labelled predictions vs \d\.\d+ at evaluation/);
+  await sendDecision(stack.client, retrainWorkflowId(model), 'reject', { approver: 'test-suite' });
+  await lifecycleHandle(stack.client, retrainWorkflowId(model)).result();
+});
+
+test('empty window and too few rows: a report that says it could not judge, and no retrain', async () => {
+  const model = uniqueModel('mon-empty');
+  await deploy(stack, seattleSpec(model, { window: '1h', minRows: 30, performance: { metric: 'accuracy', maxDrop: 0.1, minLabels: 30 } }));
+  const empty = await monitorOnce(stack, model);
+  expect(empty.verdict).toBe('not-judged');
+  expect(empty.retrain).toMatchObject({ action: 'none', detail: 'nothing could be judged: no predictions in the window' });
+  const report = stack.monitoring.getReport(empty.reportId)?.report;
+  expect(report?.drift.features.every((f) => !f.judged && f.reason === 'no predictions in the window')).toBe(true);
+  expect(report?.performance).toMatchObject({ judged: false, reason: 'no labelled predictions in the window' });
+
+  await serve(stack, model, await weatherRows('New York', 10));
+  const few = await monitorOnce(stack, model);
+  expect(few.verdict).toBe('not-judged');
+  expect(stack.monitoring.getReport(few.reportId)?.report.drift.reason).toBe('only 10 predictions in the window (minimum 30)');
+});
+
+test('a feature missing from the log and NaN/Inf values are reported; the rest is still judged', async () => {
+  const model = uniqueModel('mon-bad');
+  await deploy(stack, seattleSpec(model, { window: '1h' }));
+  // Another producer wrote these records: no "wind", and non-finite temperatures in some of them.
+  const time = new Date(Date.now() - 60_000).toISOString();
+  const rows = await weatherRows('New York', 100);
+  const lines = rows.map((r, i) =>
+    JSON.stringify({
+      requestId: `foreign-${i}`,
+      time,
+      model,
+      version: 1,
+      role: 'primary',
+      features: { precipitation: r.precipitation, temp_max: i < 5 ? 'NaN' : i < 8 ? 'Infinity' : r.temp_max, temp_min: r.temp_min },
+      output: { label: 'sun', probabilities: { sun: 1 } },
+    }),
+  );
+  const dir = predictionLogLayout.modelDir(stack.config.monitoring.predictionLogDir, model);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, predictionLogLayout.fileName(predictionLogLayout.hourKey(time), 'foreign')), `${lines.join('\n')}\n{"requestId": "torn`);
+
+  const result = await monitorOnce(stack, model);
+  const report = stack.monitoring.getReport(result.reportId)?.report;
+  expect(report?.rows).toBe(100);
+  expect(report?.problems).toEqual(expect.arrayContaining(['wind: missing from every prediction in the window', 'temp_max: 8 NaN/Inf values, left out of the test']));
+  const wind = report?.drift.features.find((f) => f.feature === 'wind');
+  expect(wind).toMatchObject({ judged: false, reason: 'missing from the prediction log' });
+  expect(report?.drift.dataset.judgedCount).toBe(3);
+  expect(report?.drift.dataset.notJudged).toEqual([{ feature: 'wind', reason: 'missing from the prediction log' }]);
+  expect(report?.drift.features.find((f) => f.feature === 'temp_max')?.current.invalidCount).toBe(8);
+  expect(result.verdict).toBe('drift');
+  await waitForStage(stack.client, retrainWorkflowId(model), ['awaiting-approval', 'not-blessed', 'failed']);
+  await sendDecision(stack.client, retrainWorkflowId(model), 'reject', { approver: 'test-suite' });
+  await lifecycleHandle(stack.client, retrainWorkflowId(model)).result().catch(() => undefined);
+});
+
+test('a model with nothing in production fails the run once with ModelNotDeployed, an unknown one with ModelNotFound', async () => {
+  for (const [model, type] of [[uniqueModel('mon-none'), FailureType.ModelNotFound]] as const) {
+    const err = (await monitorOnce(stack, model).catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err.cause as Error & { cause?: ApplicationFailure }).cause;
+    expect(cause?.type).toBe(type);
+    expect(cause?.nonRetryable).toBe(true);
+  }
+  const model = uniqueModel('mon-undeployed');
+  const { startLifecycle } = await import('../../src/client');
+  const run = await startLifecycle(stack.client, stack.config, { spec: seattleSpec(model, undefined), requestedBy: 'test-suite' });
+  await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
+  const err = (await monitorOnce(stack, model).catch((e: unknown) => e)) as WorkflowFailedError;
+  const cause = (err.cause as Error & { cause?: ApplicationFailure }).cause;
+  expect(cause?.type).toBe(FailureType.ModelNotDeployed);
+  expect(cause?.message).toMatch(/has no version in production/);
+  await sendDecision(stack.client, run.workflowId, 'reject', { approver: 'test-suite' });
+  await run.handle.result();
+});
