@@ -87,6 +87,9 @@ export async function triggerMonitorRun(client: Client, model: string, timeoutMs
     return [...d.info.recentActions.map((a) => a.action.workflow), ...d.info.runningActions.map((a) => a.workflow)];
   };
   const before = new Set((await seen()).map((w) => w.firstExecutionRunId));
+  // Action times have whole-second resolution: start in the next second so that the window, which ends at
+  // the action time, includes every prediction served before this call.
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
   await handle.trigger();
   const deadline = Date.now() + timeoutMs;
   for (;;) {

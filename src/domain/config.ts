@@ -83,3 +83,8 @@ export function workflowUiLink(config: AppConfig, workflowId: string, runId?: st
   const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${runId}/history` : base;
 }
+
+/** Link to a Schedule in the Temporal Web UI. */
+export function scheduleUiLink(config: AppConfig, scheduleId: string): string {
+  return `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/schedules/${encodeURIComponent(scheduleId)}`;
+}
