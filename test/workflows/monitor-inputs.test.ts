@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ingestLabels, predictionLogLayout } from '../../src/adapters';
 import { FailureType, retrainWorkflowId } from '../../src/domain';
-import { lifecycleHandle, sendDecision, waitForStage } from '../../src/client';
+import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { startStack, type TestStack } from '../support/stack';
 import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 
@@ -108,7 +108,6 @@ test('a model with nothing in production fails the run once with ModelNotDeploye
     expect(cause?.nonRetryable).toBe(true);
   }
   const model = uniqueModel('mon-undeployed');
-  const { startLifecycle } = await import('../../src/client');
   const run = await startLifecycle(stack.client, stack.config, { spec: seattleSpec(model, undefined), requestedBy: 'test-suite' });
   await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
   const err = (await monitorOnce(stack, model).catch((e: unknown) => e)) as WorkflowFailedError;
@@ -117,4 +116,24 @@ test('a model with nothing in production fails the run once with ModelNotDeploye
   expect(cause?.message).toMatch(/has no version in production/);
   await sendDecision(stack.client, run.workflowId, 'reject', { approver: 'test-suite' });
   await run.handle.result();
+});
+
+test('the model server logs every prediction with its request id, off the request path', async () => {
+  const model = uniqueModel('mon-log');
+  await deploy(stack, seattleSpec(model, undefined));
+  const post = (instances: object[], headers: Record<string, string> = {}) =>
+    fetch(`${stack.serverUrl}/v1/models/${model}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ instances }) });
+  const row = { precipitation: 0, temp_max: 20, temp_min: 10, wind: 3 };
+  const single = (await (await post([row], { 'x-request-id': 'order-42' })).json()) as { requestId: string; predictions: { label: string }[] };
+  expect(single.requestId).toBe('order-42');
+  const batch = (await (await post([row, row, { ...row, wind: null }])).json()) as { requestId: string };
+  expect(batch.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect((await post([row], { 'x-request-id': 'spaces are not allowed' })).status).toBe(400);
+
+  await stack.predictionLog.flush();
+  const dir = predictionLogLayout.modelDir(stack.config.monitoring.predictionLogDir, model);
+  const records = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestId: string; version: number; role: string; features: object; output: { label: string } }));
+  expect(records.map((r) => r.requestId)).toEqual(['order-42', `${batch.requestId}:0`, `${batch.requestId}:1`, `${batch.requestId}:2`]);
+  expect(records[0]).toMatchObject({ version: 1, role: 'primary', features: row, output: { label: single.predictions[0]?.label } });
+  expect(records[3]?.features).toEqual({ ...row, wind: null });
 });
