@@ -22,13 +22,14 @@ export interface MonitorScheduleView {
 const MIN_CATCHUP_MS = 60_000;
 
 /** Starts monitoring: a Schedule that runs `modelMonitorWorkflow` for the model every `everyMs`. */
-export async function startMonitorSchedule(client: Client, config: AppConfig, args: { model: string; everyMs: number; paused?: boolean; note?: string }): Promise<{ scheduleId: string }> {
+/** `offsetMs` shifts the interval's phase (by default runs fall on multiples of `everyMs` since the epoch). */
+export async function startMonitorSchedule(client: Client, config: AppConfig, args: { model: string; everyMs: number; offsetMs?: number; paused?: boolean; note?: string }): Promise<{ scheduleId: string }> {
   const scheduleId = monitorScheduleId(args.model);
   // Predictions made just before a window's end may still sit in a server's buffer: wait out two flushes.
   const input: MonitorInput = { model: args.model, settleMs: Math.max(DEFAULT_SETTLE_MS, 2 * config.monitoring.flushMs + 500) };
   await client.schedule.create({
     scheduleId,
-    spec: { intervals: [{ every: args.everyMs }] },
+    spec: { intervals: [{ every: args.everyMs, ...(args.offsetMs ? { offset: args.offsetMs % args.everyMs } : {}) }] },
     action: {
       type: 'startWorkflow',
       workflowType: MONITOR_WORKFLOW_TYPE,

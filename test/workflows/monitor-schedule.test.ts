@@ -64,6 +64,11 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
   const child = await lifecycleHandle(stack.client, retrainWorkflowId(model)).describe();
   expect(child.raw.workflowExecutionInfo?.parentExecution?.workflowId).toBe(workflowId);
   expect(monitorRun.status.name).toBe('COMPLETED');
+  // The UI's "current details" of the monitor run carry the report summary and what it started.
+  const metadata = await stack.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails).toMatch(/verdict \*\*drift\*\*/);
+  expect(metadata.currentDetails).toMatch(/\| temp_min \| wasserstein \| \d\.\d{3} \| 0\.100 \| \*\*yes\*\* \|/);
+  expect(metadata.currentDetails).toMatch(/retrain: \*\*started\*\*/);
 
   const status = JSON.parse((await cli('monitor', 'status', model, '--json')).out) as { schedule: { actionsTaken: number }; reports: { id: string; verdict: string; retrain: { action: string } }[] };
   expect(status.schedule.actionsTaken).toBe(1);
