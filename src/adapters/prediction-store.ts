@@ -92,12 +92,21 @@ export class PredictionStore {
     const files = await this.logFiles(q.model, Date.parse(q.window.start), Date.parse(q.window.end));
     const empty: WindowData = { rows: 0, columns: Object.fromEntries(q.features.map((f) => [f.name, { present: 0, values: [] }])), predicted: [] };
     if (files.length === 0) return empty;
+    // Parse each record's features once (json_keys + json_transform) rather than once per feature and path.
+    const shape = quoteString(JSON.stringify(Object.fromEntries(q.features.map((f) => [f.name, 'VARCHAR']))));
     const select = [
-      `json_extract_string(output, '$.label') AS predicted`,
-      ...q.features.flatMap((f, i) => [`json_exists(features, ${jsonPath(f.name)}) AS has_${i}`, `${this.featureExpression(f)} AS v_${i}`]),
+      'predicted',
+      ...q.features.flatMap((f, i) => {
+        const text = `f.${quoteIdent(f.name)}`;
+        return [`list_contains(keys, ${quoteString(f.name)}) AS has_${i}`, `${f.type === 'numeric' ? `TRY_CAST(${text} AS DOUBLE)` : text} AS v_${i}`];
+      }),
     ].join(', ');
     return this.withConnection(async (c) => {
-      const reader = await c.runAndReadAll(`SELECT ${select} FROM ${predictionLogSource(files)} WHERE ${this.windowFilter(q.model, q.window)}`);
+      const reader = await c.runAndReadAll(
+        `SELECT ${select} FROM (
+           SELECT output ->> '$.label' AS predicted, json_keys(features) AS keys, json_transform(features, ${shape}) AS f
+           FROM ${predictionLogSource(files)} WHERE ${this.windowFilter(q.model, q.window)})`,
+      );
       const cols = reader.getColumnsJS();
       const predicted = (cols[0] ?? []) as (string | null)[];
       const columns: WindowData['columns'] = Object.fromEntries(
