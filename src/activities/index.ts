@@ -6,7 +6,7 @@ import type { ActivityDeps } from './deps';
 import { createDataActivities } from './data-activities';
 import { createTrainingActivities } from './training-activities';
 import { createRegistryActivities } from './registry-activities';
-import { createDeployActivities } from './deploy-activities';
+import { createDeploymentActivities } from './deployment-activities';
 import { typed } from './failures';
 
 export type { ActivityDeps } from './deps';
@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDataActivities(deps),
     ...createTrainingActivities(deps),
     ...createRegistryActivities(deps),
-    ...createDeployActivities(deps),
+    ...createDeploymentActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof all;
 }

@@ -6,4 +6,5 @@ export * from './duckdb-datasets';
 export * from './artifact-store';
 export * from './sqlite-registry';
 export * from './model-server-client';
+export * from './deployment-store';
 export * from './logger';

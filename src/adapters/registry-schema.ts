@@ -76,4 +76,28 @@ export const registryMigrations: string[] = [
   CREATE TRIGGER alias_history_append_only_d BEFORE DELETE ON alias_history
   BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
   `,
+  // Deployment history (progressive delivery). One row per deployment workflow run; at most one running per model.
+  `
+  CREATE TABLE deployments (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name          TEXT NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('release', 'rollback')),
+    strategy            TEXT NOT NULL CHECK (strategy IN ('direct', 'canary', 'shadow')),
+    from_version        INTEGER,
+    to_version          INTEGER NOT NULL,
+    state               TEXT NOT NULL CHECK (state IN ('running', 'promoted', 'rolled-back', 'failed')),
+    steps_json          TEXT NOT NULL DEFAULT '[]',
+    started_at          TEXT NOT NULL,
+    finished_at         TEXT,
+    actor               TEXT NOT NULL,
+    workflow_id         TEXT NOT NULL,
+    run_id              TEXT NOT NULL,
+    parent_workflow_id  TEXT,
+    reason              TEXT,
+    outcome_reason      TEXT,
+    UNIQUE (workflow_id, run_id)
+  );
+  CREATE INDEX deployments_by_model ON deployments (model_name, id);
+  CREATE UNIQUE INDEX deployments_one_running ON deployments (model_name) WHERE state = 'running';
+  `,
 ];

@@ -15,6 +15,7 @@ export const FailureType = {
   ModelServerUnavailable: 'ModelServerUnavailable',
   DeploymentRefused: 'DeploymentRefused',
   ConfigInvalid: 'ConfigInvalid',
+  DeploymentInProgress: 'DeploymentInProgress',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -38,6 +39,7 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   ModelServerUnavailable: { retryable: true, description: 'The model server did not answer; retried with backoff.' },
   DeploymentRefused: { retryable: false, description: 'The model server refused to load the version.' },
   ConfigInvalid: { retryable: false, description: 'A configuration setting is missing or malformed.' },
+  DeploymentInProgress: { retryable: false, description: 'Another deployment of the model is still running; abort it or wait.' },
 };
 
 /** Failure types a retry can never fix: activity retry policies list them as non-retryable. */

@@ -8,4 +8,6 @@ export * from './duration';
 export * from './dataset';
 export * from './lifecycle';
 export * from './config';
+export * from './prediction';
+export * from './rollout';
 export * as ml from './ml';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
+import type { DeploymentResult } from './rollout/deployment';
 
 /** Public contract of the lifecycle workflow: input, decision payloads, status and result. */
 
@@ -43,6 +44,7 @@ export const stages = [
   'awaiting-approval',
   'deploying',
   'deployed',
+  'rolled-back',
   'rejected',
   'not-blessed',
   'failed',
@@ -99,7 +101,8 @@ export interface LifecycleStatus {
   readonly failure?: string;
 }
 
-export type LifecycleOutcome = 'deployed' | 'rejected' | 'not-blessed';
+/** `rolled-back`: approved, but the rollout withdrew the candidate (a guard tripped, shadow disagreed, aborted). */
+export type LifecycleOutcome = 'deployed' | 'rolled-back' | 'rejected' | 'not-blessed';
 
 export interface LifecycleResult {
   readonly outcome: LifecycleOutcome;
@@ -107,6 +110,7 @@ export interface LifecycleResult {
   readonly version?: number;
   readonly decision?: RecordedDecision;
   readonly evaluation?: EvaluationReport;
+  readonly deployment?: DeploymentResult;
 }
 
 export function summarizeMetrics(m: ClassificationMetrics): MetricSummary {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentSpecSchema } from './rollout/strategy';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -82,6 +83,8 @@ export const modelSpecSchema = z
       })
       .strict()
       .default({}),
+    /** How an approved version reaches traffic: direct, canary or shadow (see docs/delivery.md). */
+    deployment: deploymentSpecSchema.prefault({}),
   })
   .strict()
   .superRefine((spec, ctx) => {

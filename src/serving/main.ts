@@ -8,9 +8,9 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config, 'mlops-model-server');
   const registry = new SqliteRegistry(config.registryPath);
-  const { app, served } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger });
+  const { app, router } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger });
   await app.listen({ host: config.server.host, port: config.server.port });
-  logger.info({ url: config.server.url, models: served.list().map((m) => `${m.name}@${m.version}`) }, 'model server listening');
+  logger.info({ url: config.server.url, models: router.list().map((r) => `${r.name}@${r.stable.version}`) }, 'model server listening');
   const stop = async () => {
     await app.close(); // stops accepting, lets in-flight requests finish
     registry.close();

@@ -3,3 +3,4 @@
  * Imports: `@temporalio/workflow`, the pure domain, and `import type` of activities.
  */
 export { modelLifecycleWorkflow } from './model-lifecycle';
+export { deploymentWorkflow } from './deployment';

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  executeChild,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -14,6 +15,7 @@ import type { Activities } from '../activities';
 import {
   FailureType,
   decisionSchema,
+  deploymentWorkflowId,
   lifecycleInputSchema,
   parseDurationMs,
   parseModelSpec,
@@ -26,7 +28,8 @@ import {
 } from '../domain';
 import { approveSignal, rejectSignal, statusQuery } from './messages';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
-import { dataStepOptions, deployStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
+import { dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
+import { deploymentWorkflow } from './deployment';
 import { renderDetails } from './details';
 
 const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
@@ -156,13 +159,18 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   }
 
   enter('deploying');
-  await activities(deployStepOptions, `deploy ${spec.name} v${version} to the model server`).deployVersion({
-    model: spec.name,
-    version,
-    actor: decision.approver,
-    reason: `approved in ${workflowInfo().workflowId}`,
+  const deployment = await executeChild(deploymentWorkflow, {
+    workflowId: deploymentWorkflowId(spec.name, version),
+    args: [{ model: spec.name, version, kind: 'release', deployment: spec.deployment, actor: decision.approver, reason: `approved in ${workflowInfo().workflowId}` }],
+    staticSummary: `${spec.name} v${version}: ${spec.deployment.strategy} rollout`,
   });
+  if (deployment.outcome !== 'promoted') {
+    update({ failure: `rollout withdrawn: ${deployment.reason}` });
+    enter('rolled-back');
+    await condition(allHandlersFinished);
+    return { outcome: 'rolled-back', model: spec.name, version, decision, evaluation, deployment };
+  }
   enter('deployed');
   await condition(allHandlersFinished);
-  return { outcome: 'deployed', model: spec.name, version, decision, evaluation };
+  return { outcome: 'deployed', model: spec.name, version, decision, evaluation, deployment };
 }
