@@ -78,11 +78,18 @@ export interface ShadowReport {
   readonly compared: number;
   readonly agreed: number;
   readonly guards: GuardReport;
-  /** promote: agreement and guards pass; low-agreement: guards pass but agreement is below the minimum. */
+  /**
+   * promote: agreement reached and the operational guards (errors, latency) pass; low-agreement: they pass but
+   * agreement is below the minimum; fail: an operational guard tripped; insufficient: too few requests.
+   */
   readonly verdict: 'promote' | 'low-agreement' | 'fail' | 'insufficient';
 }
 
-/** The agreement report ending a shadow rollout: how often the candidate's label matched the stable answer. */
+/**
+ * The agreement report ending a shadow rollout: how often the candidate's label matched the stable answer
+ * on the same rows. Agreement is the quality judgment here, so the prediction-shift check is reported but
+ * does not decide; errors and latency still trip.
+ */
 export function shadowReport(baseline: VersionWindowStats, shadow: VersionWindowStats, guards: Guards, policy: ShadowPolicy): ShadowReport {
   const compared = shadow.agreement?.compared ?? 0;
   const agreed = shadow.agreement?.agreed ?? 0;
@@ -93,7 +100,8 @@ export function shadowReport(baseline: VersionWindowStats, shadow: VersionWindow
     passed: agreement !== null && agreement >= policy.minAgreement,
     detail: agreement === null ? 'no rows compared' : `agreed with stable on ${agreed}/${compared} rows (${pct(agreement)}; minimum ${pct(policy.minAgreement)})`,
   };
-  const report: GuardReport = { ...checked, checks: [...checked.checks, agreementCheck] };
-  const verdict = checked.verdict !== 'pass' ? checked.verdict : agreementCheck.passed ? 'promote' : 'low-agreement';
+  const operationalFailure = checked.checks.some((c) => !c.passed && c.name !== 'prediction-shift');
+  const verdict = checked.verdict === 'insufficient' ? 'insufficient' : operationalFailure ? 'fail' : agreementCheck.passed ? 'promote' : 'low-agreement';
+  const report: GuardReport = { ...checked, verdict: verdict === 'insufficient' ? 'insufficient' : verdict === 'fail' ? 'fail' : 'pass', checks: [...checked.checks, agreementCheck] };
   return { agreement, compared, agreed, guards: report, verdict };
 }
