@@ -9,6 +9,7 @@ import { connectClient, sendDecision, startLifecycle, waitForStage, lifecycleHan
 import { parseConfig, workflowUiLink, type LifecycleStatus } from '../src/domain';
 import { loadSpecFile } from '../src/cli/commands/run';
 import { startProcess, waitForHttp, type ManagedProcess } from './lib/processes';
+import { deliveryDemo } from './demo-delivery';
 
 const root = resolve(__dirname, '..', '..');
 const interactive = process.argv.includes('--interactive');
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
       say(`  ${String(r['day'])} ${String(r['location']).padEnd(8)} precip ${String(r['precipitation']).padStart(5)}  actual ${String(r['weather']).padEnd(7)} predicted ${p?.label.padEnd(7)} (${pct(p?.probabilities[p.label])})`);
     });
     const correct = rows.filter((r, i) => body.predictions[i]?.label === r['weather']).length;
+    const liveRows = (await sampleRows(spec.dataset.path, 400)).map(({ weather: _label, day: _day, ...features }) => features);
+    await deliveryDemo({ client, config, spec, rows: liveRows, approver: DEMO_APPROVER, say });
     say(`\n✔ demo complete in ${((Date.now() - started) / 1000).toFixed(1)} s: ${correct}/${rows.length} sample days predicted correctly`);
     say(`  Web UI (runs):   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
     say(`  this run:        ${ui}`);

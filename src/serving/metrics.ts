@@ -37,10 +37,24 @@ export class Counter extends Metric {
   private readonly values = new Map<string, { labels: Labels; value: number }>();
 
   inc(labels: Labels, by = 1): void {
+    this.entry(labels).value += by;
+  }
+
+  /** A series bound to its label values: incrementing it skips the label lookup (hot paths). */
+  bind(labels: Labels): { inc(by?: number): void } {
+    const entry = this.entry(labels);
+    return {
+      inc: (by = 1) => {
+        entry.value += by;
+      },
+    };
+  }
+
+  private entry(labels: Labels): { labels: Labels; value: number } {
     const k = this.key(labels);
-    const entry = this.values.get(k);
-    if (entry) entry.value += by;
-    else this.values.set(k, { labels: [...labels], value: by });
+    let entry = this.values.get(k);
+    if (!entry) this.values.set(k, (entry = { labels: [...labels], value: 0 }));
+    return entry;
   }
 
   samples(): string[] {
@@ -71,15 +85,22 @@ export class Histogram extends Metric {
   }
 
   observe(labels: Labels, value: number): void {
+    this.bind(labels).observe(value);
+  }
+
+  /** A series bound to its label values (hot paths). */
+  bind(labels: Labels): { observe(value: number): void } {
     const k = this.key(labels);
     let entry = this.values.get(k);
-    if (!entry) {
-      entry = { labels: [...labels], counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
-      this.values.set(k, entry);
-    }
-    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) entry.counts[i] = (entry.counts[i] as number) + 1;
-    entry.sum += value;
-    entry.count += 1;
+    if (!entry) this.values.set(k, (entry = { labels: [...labels], counts: new Float64Array(this.buckets.length), sum: 0, count: 0 }));
+    const e = entry;
+    return {
+      observe: (value: number) => {
+        for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) e.counts[i] = (e.counts[i] as number) + 1;
+        e.sum += value;
+        e.count += 1;
+      },
+    };
   }
 
   samples(): string[] {

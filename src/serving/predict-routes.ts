@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PredictionRole } from '../domain';
+import { noopPredictionSink, type PredictionRole } from '../domain';
 import type { Prediction } from '../domain/ml';
 import type { LoadedVersion, ModelRoute } from './model-router';
 import { describeIssues, MAX_BATCH } from './request-schema';
 import { errorBody, type ServerContext } from './server-context';
 import type { RequestOutcome } from './version-stats';
+import type { VersionMeters } from './serving-metrics';
 
 type Row = Record<string, number | string | null>;
 
@@ -26,29 +27,44 @@ function modelInfo(route: ModelRoute) {
   };
 }
 
+const predictionJson = { type: 'object', properties: { label: { type: 'string' }, probabilities: { type: 'object', additionalProperties: { type: 'number' } } } } as const;
+/** Serialised by a compiled serializer rather than JSON.stringify: most of the request path is the answer. */
+const predictResponseSchema = {
+  200: {
+    type: 'object',
+    properties: { model: { type: 'string' }, version: { type: 'integer' }, requestId: { type: 'string' }, prediction: predictionJson, predictions: { type: 'array', items: predictionJson } },
+  },
+} as const;
+
 /** Public API: model info and predictions (single row or batch), with canary routing and shadow copies. */
 export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { router, stats, metrics, sink } = ctx;
 
+  const meterCache = new WeakMap<LoadedVersion, Partial<Record<PredictionRole, VersionMeters>>>();
+  const metersOf = (v: LoadedVersion, role: PredictionRole): VersionMeters => {
+    let perRole = meterCache.get(v);
+    if (!perRole) meterCache.set(v, (perRole = {}));
+    return (perRole[role] ??= metrics.meters(v.name, v.version, role));
+  };
+  const recording = sink !== noopPredictionSink;
+
   const recordRows = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], predictions: readonly Prediction[], primaryLabels?: readonly string[]) => {
-    const at = new Date().toISOString();
-    const labels = [String(v.version), role];
+    const meters = metersOf(v, role);
+    const at = recording ? new Date().toISOString() : '';
     predictions.forEach((p, i) => {
       const agreed = primaryLabels ? p.label === primaryLabels[i] : null;
       stats.row(v.name, v.version, role, v.classes, v.classes.indexOf(p.label), agreed);
-      metrics.labels.inc([v.name, ...labels, p.label]);
-      if (agreed !== null) metrics.shadowAgreement.inc([v.name, String(v.version), String(agreed)]);
-      sink.record({ requestId, row: i, at, model: v.name, version: v.version, role, features: rows[i] as Row, label: p.label, probabilities: p.probabilities });
+      meters.label(p.label);
+      if (agreed !== null) meters.agreement(agreed);
+      if (recording) sink.record({ requestId, row: i, at, model: v.name, version: v.version, role, features: rows[i] as Row, label: p.label, probabilities: p.probabilities });
     });
-    metrics.rows.inc([v.name, ...labels], predictions.length);
+    meters.rows(predictions.length);
   };
 
   const observe = (v: LoadedVersion, role: PredictionRole, status: number, ms: number) => {
     const outcome = outcomeOf(status);
     stats.request(v.name, v.version, role, v.classes, ms, outcome);
-    metrics.requests.inc([v.name, String(v.version), role, String(status)]);
-    metrics.duration.observe([v.name, String(v.version), role], ms / 1000);
-    if (outcome !== 'ok') metrics.errors.inc([v.name, String(v.version), role, outcome === 'rejected' ? 'rejected' : 'internal']);
+    metersOf(v, role).request(status, ms / 1000, outcome === 'ok' ? null : outcome === 'rejected' ? 'rejected' : 'internal');
   };
 
   /** The candidate scores a copy of the rows after the caller has its answer; its output is only recorded. */
@@ -82,7 +98,7 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     return modelInfo(route);
   });
 
-  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', async (req, reply) => {
+  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', { schema: { response: predictResponseSchema } }, async (req, reply) => {
     const suppliedId = req.headers['x-request-id'];
     const picked = router.pick(req.params.name, typeof suppliedId === 'string' && suppliedId ? suppliedId : undefined);
     if (!picked) return reply.code(404).send(errorBody(404, `model "${req.params.name}" is not being served`, req.id));
