@@ -6,7 +6,7 @@ export interface ActivityDeps {
   readonly datasets: DuckDbDatasets;
   readonly registry: SqliteRegistry;
   readonly artifacts: ArtifactStore;
-  readonly modelServer: Pick<ModelServerClient, 'load' | 'route' | 'rollback' | 'stats'>;
+  readonly modelServer: Pick<ModelServerClient, 'route' | 'stats'>;
   readonly codeVersion: string | null;
   readonly logger: Logger;
 }

@@ -1,6 +1,6 @@
 import type { WindowStats } from '../domain';
 
-/** HTTP client of the model server's admin API, used by the deployment activities. */
+/** HTTP client of the model server's admin API (route and stats), used by the deployment activities. */
 export class ModelServerError extends Error {
   constructor(
     message: string,
@@ -34,7 +34,7 @@ export class ModelServerClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, what: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'PUT', path: string, what: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
@@ -55,19 +55,9 @@ export class ModelServerClient {
     return `/admin/models/${encodeURIComponent(model)}/${rest}`;
   }
 
-  /** Loads, verifies and warms a registered version without routing traffic to it. */
-  load(model: string, version: number): Promise<{ model: string; version: number; loadedAt: string; warmupMs: number }> {
-    return this.call('POST', this.path(model, 'load'), `load ${model}@${version}`, { version });
-  }
-
   /** Sets a model's traffic split; the server loads and warms the versions named before switching. */
   route(model: string, change: RouteChange): Promise<ServerRoute> {
     return this.call('PUT', this.path(model, 'route'), `route ${model} to ${JSON.stringify(change)}`, change);
-  }
-
-  /** Sends all of a model's traffic back to its stable version. */
-  rollback(model: string): Promise<ServerRoute> {
-    return this.call('POST', this.path(model, 'rollback'), `roll back ${model}`);
   }
 
   /** Per-version measurements since the given time. */

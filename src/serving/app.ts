@@ -47,12 +47,15 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
   });
   let ready = false;
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: on every request, they avoid a promise per hook.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   app.addHook('onClose', async () => ctx.sink.flush());
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     metrics.http.inc([req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode)]);
+    done();
   });
 
   app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {

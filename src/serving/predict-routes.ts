@@ -85,9 +85,10 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     observe(candidate, 'shadow', status, performance.now() - started);
   };
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const served = servedBy.get(req);
     if (served) observe(served.version, served.role, reply.statusCode, reply.elapsedTime);
+    done();
   });
 
   app.get('/v1/models', async () => ({ models: router.list().map(modelInfo) }));
