@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Every setting of every process, from environment variables, in one schema. Entry points call
- * `parseConfig(process.env)` once and inject the frozen result; nothing else reads the environment.
+ * Every setting of every process, from environment variables, in one schema. Each process entry point
+ * parses its environment once with `parseConfig` and injects the frozen result; nothing else reads it.
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
