@@ -62,7 +62,7 @@ export const modelSpecSchema = z
     training: z
       .object({
         algorithm: z.literal('logistic-regression').default('logistic-regression'),
-        epochs: z.number().int().positive().max(100000).default(300),
+        epochs: z.number().int().positive().max(1_000_000).default(300),
         learningRate: z.number().positive().default(0.5),
         l2: z.number().min(0).default(0.001),
         seed: z.number().int().default(7),
