@@ -23,3 +23,14 @@ export const deployStepOptions: ActivityOptions = {
   scheduleToCloseTimeout: '30m',
   retry: { ...retry, maximumAttempts: 20, maximumInterval: '1m' },
 };
+/** Audit appends must land eventually: retried without an attempt limit (a stuck registry shows in the UI). */
+export const auditStepOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: permanentFailureTypes },
+};
+/** Escalation is best effort: a few tries, bounded in time, so a dead webhook never delays the deadline. */
+export const escalationStepOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2m',
+  retry: { ...retry, maximumAttempts: 3 },
+};
