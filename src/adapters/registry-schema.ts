@@ -98,6 +98,21 @@ export const registryMigrations: string[] = [
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  -- INSERT OR REPLACE deletes without firing delete triggers: an insert that hits an existing row is a no-op
+  -- when it repeats that row exactly (a retried append), and refused otherwise. (Before an automatic id is
+  -- assigned, SQLite shows NEW.id as -1.)
+  CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events
+  WHEN EXISTS (SELECT 1 FROM audit_events WHERE event_key = NEW.event_key OR id = NEW.id)
+  BEGIN
+    SELECT CASE
+      WHEN coalesce(NEW.id, -1) = -1 AND EXISTS (
+        SELECT 1 FROM audit_events WHERE event_key = NEW.event_key AND at = NEW.at AND kind = NEW.kind AND actor = NEW.actor
+          AND model_name IS NEW.model_name AND version IS NEW.version AND workflow_id IS NEW.workflow_id
+          AND run_id IS NEW.run_id AND details_json = NEW.details_json)
+      THEN RAISE(IGNORE)
+      ELSE RAISE(ABORT, 'the audit trail is append-only')
+    END;
+  END;
   CREATE TRIGGER alias_history_audited AFTER INSERT ON alias_history
   BEGIN
     INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)

@@ -42,11 +42,15 @@ export interface AuditFilter {
 export class SqliteAuditLog {
   constructor(private readonly db: Database.Database, private readonly now: () => Date = () => new Date()) {}
 
-  /** Appends a workflow run's events; an event already stored (same run and seq) is skipped, so retries are safe. */
+  /**
+   * Appends a workflow run's events. Re-appending a stored event (same run and seq, same content) is a no-op
+   * — the schema's insert trigger makes it one — so a retried activity adds nothing; a different event under
+   * a stored key is refused.
+   */
   append(workflowId: string, runId: string, events: readonly AuditEventInput[]): { inserted: number } {
     const insert = this.db.prepare(
       `INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     return this.db.transaction(() => {
       const recordedAt = this.now().toISOString();
