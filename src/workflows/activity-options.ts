@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { permanentFailureTypes } from '../domain/failure-types';
 
 /** Timeouts and retries per kind of step. Every activity call uses one of these; none relies on defaults. */
@@ -23,8 +23,11 @@ export const deployStepOptions: ActivityOptions = {
   scheduleToCloseTimeout: '30m',
   retry: { ...retry, maximumAttempts: 20, maximumInterval: '1m' },
 };
-/** Audit appends must land eventually: retried without an attempt limit (a stuck registry shows in the UI). */
-export const auditStepOptions: ActivityOptions = {
+/**
+ * Audit appends: a local activity (one SQLite transaction of a few ms), so each batch costs one marker event
+ * instead of an activity's three plus a workflow task. Retried without an attempt limit: the trail must land.
+ */
+export const auditStepOptions: LocalActivityOptions = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: permanentFailureTypes },
 };

@@ -1,9 +1,9 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AuditEventInput, AuditEventKind } from '../domain';
 import { auditStepOptions } from './activity-options';
 
-/** The workflow's side of the audit trail: events are numbered here and stored, in batches, by an activity. */
+/** The workflow's side of the audit trail: events are numbered here and stored, in batches, by a local activity. */
 export interface AuditTrail {
   /** Queues an event (stamped with workflow time) and returns its sequence number. */
   record(kind: AuditEventKind, actor: string, details: Record<string, unknown>, version?: number): number;
@@ -27,7 +27,7 @@ export function startAuditTrail(model: string): AuditTrail {
       await condition(() => pending.length > 0);
       const batch = pending.splice(0, pending.length);
       const kinds = [...new Set(batch.map((e) => e.kind))].join(', ');
-      await proxyActivities<Activities>({ ...auditStepOptions, summary: `audit: ${kinds}` }).appendAuditEvents({ events: batch });
+      await proxyLocalActivities<Activities>({ ...auditStepOptions, summary: `audit: ${kinds}` }).appendAuditEvents({ events: batch });
       storedUpTo = batch[batch.length - 1]?.seq ?? storedUpTo;
     }
   };

@@ -110,19 +110,26 @@ export function historyOf(config: AppConfig, workflowId: string, runId: string):
 /** The JSON value of a history payload ({ metadata, data: base64 }). */
 export const payloadValue = (payload: { data?: string } | undefined): unknown => (payload?.data ? JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) : undefined);
 
-/** Decisions as the history records them, in order: signals `approve`/`reject` and accepted `decide` Updates. */
-export function decisionsInHistory(events: HistoryEvent[]): { kind: string; approver: unknown; via: 'signal' | 'update'; eventTime: string }[] {
-  const out: { kind: string; approver: unknown; via: 'signal' | 'update'; eventTime: string }[] = [];
+/**
+ * Decisions as the history records them, in order: signals `approve`/`reject` and accepted `decide` Updates,
+ * each with `handledAt`, the start of the workflow task that ran its handler (= the workflow's clock then):
+ * for a signal the next task after it, for an Update the task whose completion accepted it.
+ */
+export function decisionsInHistory(events: HistoryEvent[]): { kind: string; approver: unknown; via: 'signal' | 'update'; handledAt: string }[] {
+  const taskStarts = events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_STARTED');
+  const toIso = (time: string | undefined) => new Date(Date.parse(time ?? '')).toISOString(); // ns → ms, truncated like the SDK
+  const id = (e: HistoryEvent) => Number(e.eventId);
+  const out: { kind: string; approver: unknown; via: 'signal' | 'update'; handledAt: string }[] = [];
   for (const e of events) {
     if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED') {
       const a = e['workflowExecutionSignaledEventAttributes'] as { signalName: string; input?: { payloads?: { data?: string }[] } };
       const value = payloadValue(a.input?.payloads?.[0]) as { approver?: unknown } | undefined;
-      out.push({ kind: a.signalName, approver: value?.approver, via: 'signal', eventTime: e.eventTime });
+      out.push({ kind: a.signalName, approver: value?.approver, via: 'signal', handledAt: toIso(taskStarts.find((t) => id(t) > id(e))?.eventTime) });
     }
     if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED') {
       const a = e['workflowExecutionUpdateAcceptedEventAttributes'] as { acceptedRequest: { input: { args?: { payloads?: { data?: string }[] } } } };
       const value = payloadValue(a.acceptedRequest.input.args?.payloads?.[0]) as { decision: string; approver: unknown };
-      out.push({ kind: value.decision, approver: value.approver, via: 'update', eventTime: e.eventTime });
+      out.push({ kind: value.decision, approver: value.approver, via: 'update', handledAt: toIso(taskStarts.filter((t) => id(t) < id(e)).pop()?.eventTime) });
     }
   }
   return out;
