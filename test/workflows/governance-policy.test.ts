@@ -1,8 +1,9 @@
 import { sign } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import { DecisionRefusedError, describeLifecycle, sendDecision, startLifecycle, submitDecision, waitForStage } from '../../src/client';
 import { SqliteAuditLog } from '../../src/adapters';
 import { canonicalDecisionPayload, modelSpecSchema, type ApprovalPolicyInput, type DecideRequest, type ModelSpec } from '../../src/domain';
-import { startStack, type TestStack } from '../support/stack';
+import { startStack, workflowBundle, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { cli, decisionsInHistory, decisionsRecorded, governanceFixture, historyOf, opensslSign, temporalCli, type GovernanceFixture } from '../support/governance';
 
@@ -153,6 +154,9 @@ test('signatures: unsigned, forged, replayed and keyless decisions are refused; 
     ['carol', 'signed:true'],
   ]);
   expect(audit(workflowId).filter((e) => e.kind === 'decision.refused').map((e) => e.details['code'])).toEqual(['unsigned', 'bad-signature', 'bad-signature', 'bad-signature', 'no-key']);
+
+  // Verification runs in the workflow sandbox and is deterministic: the run replays from its history.
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), workflowId);
 });
 
 test('a policy the directory cannot satisfy closes the gate at once, rejected by the policy', async () => {
