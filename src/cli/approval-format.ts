@@ -29,9 +29,12 @@ export function renderApproval(view: ApprovalView, now = Date.now()): string[] {
     lines.push(`  ${s.name.padEnd(14)} ${s.approvals.length}/${s.quorum} approvals${s.approvals.length ? `: ${s.approvals.map((v) => v.approver).join(', ')}` : ''}  — eligible: ${who}`);
   }
   lines.push(`  opened ${view.openedAt} (${humanDuration(now - Date.parse(view.openedAt))} ago)`);
-  if (view.deadline) lines.push(`  deadline ${view.deadline} (${Date.parse(view.deadline) > now ? `in ${humanDuration(Date.parse(view.deadline) - now)}` : 'passed'}), then ${view.onTimeout}`);
+  const open = view.phase === 'open';
+  if (view.deadline && (open || view.closedBy === 'deadline')) {
+    lines.push(`  deadline ${view.deadline} (${Date.parse(view.deadline) > now ? `in ${humanDuration(Date.parse(view.deadline) - now)}` : 'passed'}), then ${view.onTimeout}`);
+  }
   if (view.escalatedAt) lines.push(`  escalated ${view.escalatedAt}`);
-  else if (view.escalateAt) lines.push(`  escalates ${view.escalateAt}`);
+  else if (view.escalateAt && open) lines.push(`  escalates ${view.escalateAt}`);
   if (view.closedBy) lines.push(`  closed by the ${view.closedBy}`);
   return lines;
 }
