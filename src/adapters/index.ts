@@ -7,3 +7,7 @@ export * from './artifact-store';
 export * from './sqlite-registry';
 export * from './model-server-client';
 export * from './logger';
+export * from './sqlite-audit-log';
+export * from './approver-directory';
+export * from './webhook';
+export * from './governance-adapters';

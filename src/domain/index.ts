@@ -7,5 +7,6 @@ export * from './spec';
 export * from './duration';
 export * from './dataset';
 export * from './lifecycle';
+export * from './governance';
 export * from './config';
 export * as ml from './ml';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalPolicySchema } from './governance/policy';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -30,8 +31,14 @@ export const thresholdsSchema = z
     minAccuracy: z.number().min(0).max(1).optional(),
     minMacroF1: z.number().min(0).max(1).optional(),
     maxLogLoss: z.number().positive().optional(),
+    /** Binary targets only (AUC is undefined for more classes: the check then fails). */
+    minAuc: z.number().min(0).max(1).optional(),
     /** Candidate may be at most this much worse than the champion on accuracy (absolute). */
     maxAccuracyDropVsChampion: z.number().min(0).max(1).optional(),
+    /** Candidate may be at most this much worse than the champion on macro-F1 (absolute). */
+    maxMacroF1DropVsChampion: z.number().min(0).max(1).optional(),
+    /** Candidate's log-loss may exceed the champion's by at most this much. */
+    maxLogLossRiseVsChampion: z.number().min(0).optional(),
   })
   .strict();
 
@@ -72,16 +79,8 @@ export const modelSpecSchema = z
       .strict()
       .default({ algorithm: 'logistic-regression', epochs: 300, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' }),
     thresholds: thresholdsSchema.default({}),
-    approval: z
-      .object({
-        /** How long the gate waits for a decision, e.g. "7d", "2h", "90s"; absent = forever. */
-        timeout: z
-          .string()
-          .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 90s, 15m, 2h, 7d')
-          .optional(),
-      })
-      .strict()
-      .default({}),
+    /** Who must approve, how many, in which stages, by when (see docs/governance.md). Default: one approval from anyone. */
+    approval: approvalPolicySchema.prefault({}),
   })
   .strict()
   .superRefine((spec, ctx) => {

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, workflowsPath } from '../../src/workers';
@@ -69,7 +69,15 @@ export async function startStack(name: string, env: Record<string, string> = {})
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
-        deps: { datasets, registry, artifacts, modelServer: new ModelServerClient(config.server.url, adminToken), codeVersion: 'test', logger },
+        deps: {
+          datasets,
+          registry,
+          artifacts,
+          modelServer: new ModelServerClient(config.server.url, adminToken),
+          governance: createGovernanceAdapters(config, registry),
+          codeVersion: 'test',
+          logger,
+        },
       });
       const running = worker.run();
       const handle = {
