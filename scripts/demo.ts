@@ -9,6 +9,7 @@ import { connectClient, sendDecision, startLifecycle, waitForStage, lifecycleHan
 import { parseConfig, workflowUiLink, type LifecycleStatus } from '../src/domain';
 import { loadSpecFile } from '../src/cli/commands/run';
 import { startProcess, waitForHttp, type ManagedProcess } from './lib/processes';
+import { showAuditTrail, showInbox } from './demo-governance';
 import { deliveryDemo } from './demo-delivery';
 
 const root = resolve(__dirname, '..', '..');
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     say(`▶ trained v${waiting.version}: accuracy ${pct(e?.candidate.accuracy)}, macro-F1 ${e?.candidate.macroF1.toFixed(3)}, log-loss ${e?.candidate.logLoss.toFixed(3)} on ${e?.testRows} held-out rows`);
     if (e?.champion) say(`  champion v${e.champion.version}: accuracy ${pct(e.champion.metrics.accuracy)}`);
     say(`▶ waiting for approval (signal "approve" or "reject")`);
+    await showInbox(client, config, run.workflowId, say);
 
     if (interactive) {
       say(`  approve:  node dist/src/cli/main.js approve ${run.workflowId} --as <your name>`);
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     }
     const result = await lifecycleHandle(client, run.workflowId).result();
     say(`▶ outcome: ${result.outcome}${result.version !== undefined ? ` (v${result.version})` : ''}${result.decision ? ` by ${result.decision.approver}` : ''}`);
+    showAuditTrail(config, run.workflowId, say);
     if (result.outcome !== 'deployed') return;
 
     const rows = await sampleRows(spec.dataset.path, 8);

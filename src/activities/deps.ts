@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+import type { ArtifactStore, DuckDbDatasets, GovernanceAdapters, ModelServerClient, SqliteRegistry } from '../adapters';
 
 /** What the activities need from the outside world, injected so tests can pass real or fake adapters. */
 export interface ActivityDeps {
@@ -7,6 +7,7 @@ export interface ActivityDeps {
   readonly registry: SqliteRegistry;
   readonly artifacts: ArtifactStore;
   readonly modelServer: Pick<ModelServerClient, 'route' | 'stats'>;
+  readonly governance: GovernanceAdapters;
   readonly codeVersion: string | null;
   readonly logger: Logger;
 }

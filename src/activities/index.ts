@@ -7,10 +7,12 @@ import { createDataActivities } from './data-activities';
 import { createTrainingActivities } from './training-activities';
 import { createRegistryActivities } from './registry-activities';
 import { createDeploymentActivities } from './deployment-activities';
+import { createGovernanceActivities } from './governance-activities';
 import { typed } from './failures';
 
 export type { ActivityDeps } from './deps';
 export type { TrainingProgress } from './training-activities';
+export type { EscalationNotice, EscalationWebhookBody } from './governance-activities';
 
 export function createActivities(deps: ActivityDeps) {
   const all = {
@@ -18,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTrainingActivities(deps),
     ...createRegistryActivities(deps),
     ...createDeploymentActivities(deps),
+    ...createGovernanceActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof all;
 }

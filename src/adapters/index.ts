@@ -8,3 +8,7 @@ export * from './sqlite-registry';
 export * from './model-server-client';
 export * from './deployment-store';
 export * from './logger';
+export * from './sqlite-audit-log';
+export * from './approver-directory';
+export * from './webhook';
+export * from './governance-adapters';

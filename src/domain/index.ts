@@ -7,6 +7,7 @@ export * from './spec';
 export * from './duration';
 export * from './dataset';
 export * from './lifecycle';
+export * from './governance';
 export * from './config';
 export * from './prediction';
 export * from './rollout';

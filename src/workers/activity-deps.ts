@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
+import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, ModelServerClient, SqliteRegistry } from '../adapters';
 import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../domain';
 
@@ -25,6 +25,7 @@ export async function openActivityDeps(config: AppConfig, logger: Logger): Promi
     registry,
     artifacts: new ArtifactStore(config.artifactDir),
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
+    governance: createGovernanceAdapters(config, registry),
     codeVersion: detectCodeVersion(config),
     logger,
   };
