@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   // Alternate the two set-ups so machine noise and JIT warm-up hit both alike.
   for (const withLog of [false, true, false, true, false, true]) {
     const log = withLog ? new FilePredictionLog(join(dir, 'serving-log'), { flushMs: 500 }) : undefined;
-    const { app } = await buildModelServer({ registry, artifacts, adminToken: 'bench-admin-token', logger, ...(log ? { predictions: log } : {}) });
+    const { app } = await buildModelServer({ registry, artifacts, adminToken: 'bench-admin-token', logger, ...(log ? { sink: log } : {}) });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/models/bench/predict`;
@@ -88,12 +88,14 @@ async function main(): Promise<void> {
     const r = all[i % all.length] as Row;
     return {
       requestId: `bench-${i}`,
-      time: new Date(start + Math.floor((i * 30 * 60_000) / n)).toISOString(),
+      row: 0,
+      at: new Date(start + Math.floor((i * 30 * 60_000) / n)).toISOString(),
       model: 'bench',
       version: 1,
       role: 'primary',
       features: { precipitation: r['precipitation'] ?? null, temp_max: r['temp_max'] ?? null, temp_min: r['temp_min'] ?? null, wind: r['wind'] ?? null },
-      output: { label: 'sun', probabilities: { drizzle: 0.05, fog: 0.05, rain: 0.3, snow: 0.0, sun: 0.6 } },
+      label: 'sun',
+      probabilities: { drizzle: 0.05, fog: 0.05, rain: 0.3, snow: 0.0, sun: 0.6 },
     };
   });
   const writer = new FilePredictionLog(dirs.predictionLogDir, { flushMs: 60_000, maxBuffered: n + 1 });

@@ -34,7 +34,7 @@ export interface MonitoringDemoContext {
 }
 
 type Day = { day: string; precipitation: number; temp_max: number; temp_min: number; wind: number; weather: string };
-type Served = Day & { id: string; predicted: string };
+type Served = Day & { id: string; row: number; predicted: string };
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -64,7 +64,7 @@ async function serve(config: AppConfig, model: string, rows: readonly Day[]): Pr
     const body = (await res.json()) as { version: number; requestId: string; predictions: { label: string }[] };
     if (!res.ok) throw new Error(`predict failed: ${res.status} ${JSON.stringify(body)}`);
     versions.add(body.version);
-    chunk.forEach((d, j) => served.push({ ...d, id: `${body.requestId}:${j}`, predicted: body.predictions[j]?.label ?? '' }));
+    chunk.forEach((d, j) => served.push({ ...d, id: body.requestId, row: j, predicted: body.predictions[j]?.label ?? '' }));
   }
   return { served, versions };
 }
@@ -106,7 +106,7 @@ export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<voi
     // Ground truth comes after the predictions are in the log: the server writes its buffer every flushMs.
     await new Promise((r) => setTimeout(r, 2 * config.monitoring.flushMs + 250));
     const path = join(demoDir, `${name}-${Date.now()}.csv`);
-    writeFileSync(path, ['request_id,label', ...served.map((s) => `${s.id},${s.weather}`)].join('\n'));
+    writeFileSync(path, ['request_id,row,label', ...served.map((s) => `${s.id},${s.row},${s.weather}`)].join('\n'));
     await cli('labels', path);
   };
   const report = async (run: Awaited<ReturnType<typeof triggerMonitorRun>>): Promise<MonitorResult> => {

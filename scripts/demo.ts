@@ -9,6 +9,8 @@ import { connectClient, sendDecision, startLifecycle, waitForStage, lifecycleHan
 import { parseConfig, workflowUiLink, type LifecycleStatus } from '../src/domain';
 import { loadSpecFile } from '../src/cli/commands/run';
 import { startProcess, waitForHttp, type ManagedProcess } from './lib/processes';
+import { showAuditTrail, showInbox } from './demo-governance';
+import { deliveryDemo } from './demo-delivery';
 import { runMonitoringDemo } from './demo-monitoring';
 
 const root = resolve(__dirname, '..', '..');
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     say(`▶ trained v${waiting.version}: accuracy ${pct(e?.candidate.accuracy)}, macro-F1 ${e?.candidate.macroF1.toFixed(3)}, log-loss ${e?.candidate.logLoss.toFixed(3)} on ${e?.testRows} held-out rows`);
     if (e?.champion) say(`  champion v${e.champion.version}: accuracy ${pct(e.champion.metrics.accuracy)}`);
     say(`▶ waiting for approval (signal "approve" or "reject")`);
+    await showInbox(client, config, run.workflowId, say);
 
     if (interactive) {
       say(`  approve:  node dist/src/cli/main.js approve ${run.workflowId} --as <your name>`);
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     }
     const result = await lifecycleHandle(client, run.workflowId).result();
     say(`▶ outcome: ${result.outcome}${result.version !== undefined ? ` (v${result.version})` : ''}${result.decision ? ` by ${result.decision.approver}` : ''}`);
+    showAuditTrail(config, run.workflowId, say);
     if (result.outcome !== 'deployed') return;
 
     const rows = await sampleRows(spec.dataset.path, 8);
@@ -88,6 +92,8 @@ async function main(): Promise<void> {
       say(`  ${String(r['day'])} ${String(r['location']).padEnd(8)} precip ${String(r['precipitation']).padStart(5)}  actual ${String(r['weather']).padEnd(7)} predicted ${p?.label.padEnd(7)} (${pct(p?.probabilities[p.label])})`);
     });
     const correct = rows.filter((r, i) => body.predictions[i]?.label === r['weather']).length;
+    const liveRows = (await sampleRows(spec.dataset.path, 400)).map(({ weather: _label, day: _day, ...features }) => features);
+    await deliveryDemo({ client, config, spec, rows: liveRows, approver: DEMO_APPROVER, say });
     await runMonitoringDemo({ client, config, root, interactive, approver: DEMO_APPROVER, say });
     say(`\n✔ demo complete in ${((Date.now() - started) / 1000).toFixed(1)} s: ${correct}/${rows.length} sample days predicted correctly`);
     say(`  Web UI (runs):   ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);

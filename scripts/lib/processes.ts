@@ -10,11 +10,12 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
-export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string): ManagedProcess {
+/** Runs `script` with node (or with `executable`, e.g. a Python interpreter), output appended to `<logDir>/<name>.log`. */
+export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, logDir: string, args: string[] = [], executable = process.execPath): ManagedProcess {
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `${name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(executable, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

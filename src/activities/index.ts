@@ -6,20 +6,23 @@ import type { ActivityDeps } from './deps';
 import { createDataActivities } from './data-activities';
 import { createTrainingActivities } from './training-activities';
 import { createRegistryActivities } from './registry-activities';
-import { createDeployActivities } from './deploy-activities';
+import { createDeploymentActivities } from './deployment-activities';
+import { createGovernanceActivities } from './governance-activities';
 import { createProfileActivities } from './profile-activities';
 import { createMonitoringActivities } from './monitoring-activities';
 import { typed } from './failures';
 
 export type { ActivityDeps } from './deps';
 export type { TrainingProgress } from './training-activities';
+export type { EscalationNotice, EscalationWebhookBody } from './governance-activities';
 
 export function createActivities(deps: ActivityDeps) {
   const all = {
     ...createDataActivities(deps),
     ...createTrainingActivities(deps),
     ...createRegistryActivities(deps),
-    ...createDeployActivities(deps),
+    ...createDeploymentActivities(deps),
+    ...createGovernanceActivities(deps),
     ...createProfileActivities(deps),
     ...createMonitoringActivities(deps),
   };

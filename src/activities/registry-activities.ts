@@ -37,10 +37,11 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
       return { version };
     },
 
-    async recordDecision(input: { model: string; version: number; decision: RecordedDecision }): Promise<void> {
+    /** Records every decision that counted and the version's resulting status; idempotent per run and approver. */
+    async recordVerdict(input: { model: string; version: number; decisions: RecordedDecision[]; outcome: 'approve' | 'reject' }): Promise<void> {
       const { workflowId, runId } = currentWorkflowRun();
-      registry.recordDecision({ modelName: input.model, version: input.version, decision: input.decision, workflowId, runId });
-      registry.setStatus(input.model, input.version, input.decision.kind === 'approve' ? 'approved' : 'rejected');
+      for (const decision of input.decisions) registry.recordDecision({ modelName: input.model, version: input.version, decision, workflowId, runId });
+      registry.setStatus(input.model, input.version, input.outcome === 'approve' ? 'approved' : 'rejected');
     },
 
     async setVersionStatus(input: { model: string; version: number; status: VersionStatus }): Promise<void> {

@@ -14,10 +14,10 @@ export interface LabelIngestResult {
   readonly file: string;
   /** Rows in the file. */
   readonly rows: number;
-  /** Labels stored (distinct request ids found in the prediction log). */
+  /** Labels stored (distinct predictions found in the prediction log). */
   readonly stored: number;
   readonly byModel: Record<string, number>;
-  readonly skipped: { readonly unknownRequestIds: number; readonly emptyValues: number; readonly repeated: number };
+  readonly skipped: { readonly unknownRequestIds: number; readonly invalidValues: number; readonly repeated: number };
   readonly unknownExamples: string[];
   readonly ignoredColumns: string[];
   /** Where the labels were stored; the same file ingested twice is stored once. */
@@ -26,6 +26,8 @@ export interface LabelIngestResult {
 }
 
 const REQUIRED = ['request_id', 'label'];
+/** Optional: the prediction's index in a batch request (default 0, as for single-row requests). */
+const ROW = 'row';
 
 function sourceOf(path: string): string {
   const ext = extname(path).toLowerCase();
@@ -43,11 +45,14 @@ async function firstValues(c: DuckDBConnection, sql: string): Promise<string[]> 
   return (await c.runAndReadAll(sql)).getRowObjectsJS().map((r) => String(Object.values(r)[0]));
 }
 
+const described = (id: string, row: number) => (row === 0 ? id : `${id} row ${row}`);
+
 /**
- * Ingests ground truth for served predictions: a CSV or NDJSON file with `request_id` and `label`. Ids
- * are matched against the prediction log (of `model`, or of every model); unknown ids and empty values are
- * skipped and counted (`strict` refuses the file instead); a request id given two different labels refuses
- * the file. The labels are written as one Parquet file, atomically (temp file + rename): all or nothing.
+ * Ingests ground truth for served predictions: a CSV or NDJSON file with `request_id`, `label` and, for rows
+ * of batch requests, `row` (default 0). Predictions are matched against the prediction log (of `model`, or of
+ * every model); unknown ones and invalid values are skipped and counted (`strict` refuses the file instead);
+ * a prediction given two different labels refuses the file. The labels are written as one Parquet file,
+ * atomically (temp file + rename): all or nothing.
  */
 export async function ingestLabels(store: PredictionStore, file: string, options: { model?: string; strict?: boolean; now?: Date } = {}): Promise<LabelIngestResult> {
   const path = resolve(file);
@@ -66,36 +71,44 @@ export async function ingestLabels(store: PredictionStore, file: string, options
     }
     const missing = REQUIRED.filter((r) => !columns.includes(r));
     if (missing.length) throw new LabelsError(`labels file ${path} needs the columns request_id and label; missing ${missing.join(', ')} (found: ${columns.join(', ') || 'none'})`);
-    await c.run(`CREATE TEMP TABLE incoming AS SELECT trim(request_id::VARCHAR) AS request_id, trim(label::VARCHAR) AS label FROM ${source}`);
+    const rowExpr = columns.includes(ROW) ? `TRY_CAST(trim("row"::VARCHAR) AS INTEGER)` : '0';
+    await c.run(`CREATE TEMP TABLE incoming AS SELECT trim(request_id::VARCHAR) AS request_id, ${rowExpr} AS "row", trim(label::VARCHAR) AS label FROM ${source}`);
     const rows = await count(c, `SELECT count(*)::DOUBLE AS n FROM incoming`);
     if (rows === 0) throw new LabelsError(`labels file ${path} has no rows`);
-    const emptyValues = await count(c, `SELECT count(*)::DOUBLE AS n FROM incoming WHERE coalesce(request_id, '') = '' OR coalesce(label, '') = ''`);
-    await c.run(`CREATE TEMP TABLE valid AS SELECT DISTINCT request_id, label FROM incoming WHERE coalesce(request_id, '') <> '' AND coalesce(label, '') <> ''`);
-    const conflicts = await firstValues(c, `SELECT request_id FROM valid GROUP BY request_id HAVING count(*) > 1 ORDER BY 1 LIMIT 5`);
-    if (conflicts.length) throw new LabelsError(`labels file ${path} gives different labels to the same request id (e.g. ${conflicts.join(', ')}); nothing stored`);
-    const validRows = await count(c, `SELECT count(*)::DOUBLE AS n FROM incoming WHERE coalesce(request_id, '') <> '' AND coalesce(label, '') <> ''`);
+    const isValid = `coalesce(request_id, '') <> '' AND coalesce(label, '') <> '' AND coalesce("row", -1) >= 0`;
+    const invalidValues = await count(c, `SELECT count(*)::DOUBLE AS n FROM incoming WHERE NOT (${isValid})`);
+    await c.run(`CREATE TEMP TABLE valid AS SELECT DISTINCT request_id, "row", label FROM incoming WHERE ${isValid}`);
+    const conflicts = (await c.runAndReadAll(`SELECT request_id, "row" FROM valid GROUP BY request_id, "row" HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 5`)).getRowObjectsJS();
+    if (conflicts.length) {
+      throw new LabelsError(`labels file ${path} gives different labels to the same prediction (e.g. ${conflicts.map((r) => described(String(r['request_id']), Number(r['row']))).join(', ')}); nothing stored`);
+    }
+    const validRows = await count(c, `SELECT count(*)::DOUBLE AS n FROM incoming WHERE ${isValid}`);
     const known = logFiles.length
-      ? `SELECT DISTINCT requestId AS request_id, model FROM ${predictionLogSource(logFiles)} WHERE requestId IN (SELECT request_id FROM valid)`
-      : `SELECT NULL::VARCHAR AS request_id, NULL::VARCHAR AS model WHERE false`;
-    await c.run(`CREATE TEMP TABLE matched AS SELECT v.request_id, k.model, v.label FROM valid v JOIN (${known}) k USING (request_id)`);
-    const unknownRequestIds = await count(c, `SELECT count(*)::DOUBLE AS n FROM valid WHERE request_id NOT IN (SELECT request_id FROM matched)`);
-    const unknownExamples = await firstValues(c, `SELECT request_id FROM valid WHERE request_id NOT IN (SELECT request_id FROM matched) ORDER BY 1 LIMIT 5`);
+      ? `SELECT DISTINCT requestId AS request_id, "row", model FROM ${predictionLogSource(logFiles)} WHERE requestId IN (SELECT request_id FROM valid)`
+      : `SELECT NULL::VARCHAR AS request_id, NULL::INTEGER AS "row", NULL::VARCHAR AS model WHERE false`;
+    await c.run(`CREATE TEMP TABLE matched AS SELECT v.request_id, v."row", k.model, v.label FROM valid v JOIN (${known}) k USING (request_id, "row")`);
+    const unknown = `FROM valid v WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.request_id = v.request_id AND m."row" = v."row")`;
+    const unknownRequestIds = await count(c, `SELECT count(*)::DOUBLE AS n ${unknown}`);
+    const unknownExamples = (await c.runAndReadAll(`SELECT v.request_id, v."row" ${unknown} ORDER BY 1, 2 LIMIT 5`)).getRowObjectsJS().map((r) => described(String(r['request_id']), Number(r['row'])));
     const perModel = (await c.runAndReadAll(`SELECT model, count(*)::DOUBLE AS n FROM matched GROUP BY model ORDER BY model`)).getRowObjectsJS();
     const byModel = Object.fromEntries(perModel.map((r) => [String(r['model']), Number(r['n'])]));
     const stored = Object.values(byModel).reduce((a, b) => a + b, 0);
-    const skipped = { unknownRequestIds, emptyValues, repeated: validRows - (await count(c, `SELECT count(*)::DOUBLE AS n FROM valid`)) };
+    const skipped = { unknownRequestIds, invalidValues, repeated: validRows - (await count(c, `SELECT count(*)::DOUBLE AS n FROM valid`)) };
     const scope = options.model ? `the prediction log of ${options.model}` : 'the prediction log';
-    if (stored === 0) throw new LabelsError(`none of the ${rows} rows of ${path} names a request id found in ${scope} (e.g. ${unknownExamples.join(', ') || 'none'}); nothing stored`);
-    if (options.strict && (unknownRequestIds > 0 || emptyValues > 0)) {
-      throw new LabelsError(`--strict: ${unknownRequestIds} request ids not found in ${scope} (e.g. ${unknownExamples.join(', ')}), ${emptyValues} rows with an empty request_id or label; nothing stored`);
+    if (stored === 0) throw new LabelsError(`none of the ${rows} rows of ${path} names a prediction found in ${scope} (e.g. ${unknownExamples.join(', ') || 'none'}); nothing stored`);
+    if (options.strict && (unknownRequestIds > 0 || invalidValues > 0)) {
+      throw new LabelsError(`--strict: ${unknownRequestIds} predictions not found in ${scope} (e.g. ${unknownExamples.join(', ')}), ${invalidValues} rows with an empty request_id or label or a bad row; nothing stored`);
     }
-    const result = { file: path, rows, stored, byModel, skipped, unknownExamples, ignoredColumns: columns.filter((col) => !REQUIRED.includes(col)), storedAt };
+    const result = { file: path, rows, stored, byModel, skipped, unknownExamples, ignoredColumns: columns.filter((col) => !REQUIRED.includes(col) && col !== ROW), storedAt };
     if (await stat(storedAt).catch(() => null)) return { ...result, alreadyIngested: true };
     await mkdir(resolve(store.dirs.labelDir), { recursive: true });
     const tmp = `${storedAt}.${process.pid}.${Date.now()}.tmp`;
     const at = (options.now ?? new Date()).toISOString();
     try {
-      await c.run(`COPY (SELECT request_id, model, label, TIMESTAMPTZ ${quoteString(at)} AS ingested_at, ${quoteString(path)} AS source FROM matched ORDER BY model, request_id) TO ${quoteString(tmp)} (FORMAT parquet)`);
+      await c.run(
+        `COPY (SELECT request_id, "row", model, label, TIMESTAMPTZ ${quoteString(at)} AS ingested_at, ${quoteString(path)} AS source FROM matched ORDER BY model, request_id, "row")
+         TO ${quoteString(tmp)} (FORMAT parquet)`,
+      );
       await rename(tmp, storedAt);
     } finally {
       await rm(tmp, { force: true });

@@ -1,4 +1,6 @@
-/** HTTP client of the model server's admin API, used by the deploy activity. */
+import type { WindowStats } from '../domain';
+
+/** HTTP client of the model server's admin API (route and stats), used by the deployment activities. */
 export class ModelServerError extends Error {
   constructor(
     message: string,
@@ -9,6 +11,22 @@ export class ModelServerError extends Error {
   }
 }
 
+export interface ServerRoute {
+  readonly model: string;
+  readonly stable: number;
+  readonly candidate: number | null;
+  readonly mode: 'canary' | 'shadow' | null;
+  readonly percent: number;
+  readonly routedAt: string;
+}
+
+export interface RouteChange {
+  readonly stable: number;
+  readonly candidate?: number;
+  readonly mode?: 'canary' | 'shadow';
+  readonly percent?: number;
+}
+
 export class ModelServerClient {
   constructor(
     private readonly baseUrl: string,
@@ -16,21 +34,34 @@ export class ModelServerClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  /** Asks the server to load a registered version and route the model's traffic to it. */
-  async load(modelName: string, version: number): Promise<{ model: string; version: number; loadedAt: string }> {
+  private async call<T>(method: 'GET' | 'PUT', path: string, what: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/admin/models/${encodeURIComponent(modelName)}/load`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },
-        body: JSON.stringify({ version }),
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new ModelServerError(`model server at ${this.baseUrl} is unreachable: ${(err as Error).message}`, null);
     }
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) throw new ModelServerError(`model server refused to load ${modelName}@${version}: ${res.status} ${String(body['message'] ?? '')}`, res.status);
-    return body as { model: string; version: number; loadedAt: string };
+    const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) throw new ModelServerError(`model server refused to ${what}: ${res.status} ${String(answer['message'] ?? '')}`, res.status);
+    return answer as T;
+  }
+
+  private path(model: string, rest: string): string {
+    return `/admin/models/${encodeURIComponent(model)}/${rest}`;
+  }
+
+  /** Sets a model's traffic split; the server loads and warms the versions named before switching. */
+  route(model: string, change: RouteChange): Promise<ServerRoute> {
+    return this.call('PUT', this.path(model, 'route'), `route ${model} to ${JSON.stringify(change)}`, change);
+  }
+
+  /** Per-version measurements since the given time. */
+  stats(model: string, since: string): Promise<WindowStats> {
+    return this.call('GET', `${this.path(model, 'stats')}?since=${encodeURIComponent(since)}`, `report stats of ${model}`);
   }
 }

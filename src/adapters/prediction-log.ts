@@ -77,7 +77,7 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private pathOf(p: PredictionRecord): string {
-    return join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(predictionLogLayout.hourKey(p.time), this.writer));
+    return join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(predictionLogLayout.hourKey(p.at), this.writer));
   }
 
   private async writeBuffered(): Promise<void> {

@@ -11,10 +11,11 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
 const jsonPath = (key: string): string => quoteString(`$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
 const timestamp = (iso: string): string => `TIMESTAMPTZ ${quoteString(iso)}`;
 
-/** DuckDB table function over prediction log files; a torn last line (crash mid-write) is skipped. */
+/** DuckDB table function over prediction log files (one `PredictionRecord` per line); a torn line is skipped. */
 export function predictionLogSource(files: readonly string[]): string {
   return `read_json([${files.map(quoteString).join(', ')}], format = 'newline_delimited', ignore_errors = true,
-    columns = {requestId: 'VARCHAR', time: 'TIMESTAMPTZ', model: 'VARCHAR', version: 'INTEGER', role: 'VARCHAR', features: 'JSON', output: 'JSON'})`;
+    columns = {'requestId': 'VARCHAR', 'row': 'INTEGER', 'at': 'TIMESTAMPTZ', 'model': 'VARCHAR', 'version': 'INTEGER', 'role': 'VARCHAR',
+               'features': 'JSON', 'label': 'VARCHAR', 'probabilities': 'JSON'})`;
 }
 
 /** Served traffic: shadow copies repeat a request another version answered, so they are not counted. */
@@ -72,14 +73,14 @@ export class PredictionStore {
     return names.filter((n) => n.endsWith('.parquet')).map((n) => join(dir, n)).sort();
   }
 
-  /** The latest label per request id of a model, as a SQL subquery (request_id, label). */
+  /** The latest label per prediction (request id, row) of a model, as a SQL subquery (request_id, row, label). */
   private labelsQuery(files: readonly string[], model: string): string {
-    return `SELECT request_id, arg_max(label, ingested_at) AS label FROM read_parquet([${files.map(quoteString).join(', ')}])
-            WHERE model = ${quoteString(model)} GROUP BY request_id`;
+    return `SELECT request_id, "row", arg_max(label, ingested_at) AS label FROM read_parquet([${files.map(quoteString).join(', ')}])
+            WHERE model = ${quoteString(model)} GROUP BY request_id, "row"`;
   }
 
   private windowFilter(model: string, window: MonitorWindow): string {
-    return `model = ${quoteString(model)} AND ${SERVED} AND time >= ${timestamp(window.start)} AND time < ${timestamp(window.end)}`;
+    return `model = ${quoteString(model)} AND ${SERVED} AND "at" >= ${timestamp(window.start)} AND "at" < ${timestamp(window.end)}`;
   }
 
   private featureExpression(f: FeatureRef): string {
@@ -104,7 +105,7 @@ export class PredictionStore {
     return this.withConnection(async (c) => {
       const reader = await c.runAndReadAll(
         `SELECT ${select} FROM (
-           SELECT output ->> '$.label' AS predicted, json_keys(features) AS keys, json_transform(features, ${shape}) AS f
+           SELECT label AS predicted, json_keys(features) AS keys, json_transform(features, ${shape}) AS f
            FROM ${predictionLogSource(files)} WHERE ${this.windowFilter(q.model, q.window)})`,
       );
       const cols = reader.getColumnsJS();
@@ -127,10 +128,10 @@ export class PredictionStore {
     if (labelFiles.length === 0 || files.length === 0) return [];
     return this.withConnection(async (c) => {
       const reader = await c.runAndReadAll(
-        `SELECT l.label AS truth, (p.output -> '$.probabilities')::VARCHAR AS probabilities
-         FROM (SELECT DISTINCT ON (requestId) * FROM ${predictionLogSource(files)}
+        `SELECT l.label AS truth, p.probabilities::VARCHAR AS probabilities
+         FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(files)}
                WHERE ${this.windowFilter(q.model, q.window)} AND version = ${Math.trunc(q.version)}) p
-         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id`,
+         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
       );
       return reader.getRowObjectsJS().map((r) => ({ truth: String(r['truth']), probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number> }));
     });
@@ -164,8 +165,8 @@ export class PredictionStore {
       const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
       parts.push(
         `SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
-         FROM (SELECT DISTINCT ON (requestId) * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
-         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id`,
+         FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
+         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
       );
     }
     return this.withConnection(async (c) => {

@@ -76,7 +76,76 @@ export const registryMigrations: string[] = [
   CREATE TRIGGER alias_history_append_only_d BEFORE DELETE ON alias_history
   BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
   `,
-  // 2 — monitoring: reference profiles of versions (immutable), monitor reports and what each one triggered.
+  // 2: the governance audit trail. Append-only in the database itself; alias moves are audited by trigger,
+  // so every move (by a workflow, the CLI or a future tool) lands in the trail in the same transaction.
+  `
+  CREATE TABLE audit_events (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_key     TEXT NOT NULL UNIQUE,
+    at            TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    model_name    TEXT,
+    version       INTEGER,
+    workflow_id   TEXT,
+    run_id        TEXT,
+    details_json  TEXT NOT NULL CHECK (json_valid(details_json))
+  );
+  CREATE INDEX audit_events_model ON audit_events (model_name, id);
+  CREATE INDEX audit_events_workflow ON audit_events (workflow_id, run_id, id);
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  -- INSERT OR REPLACE deletes without firing delete triggers: an insert that hits an existing row is a no-op
+  -- when it repeats that row exactly (a retried append), and refused otherwise. (Before an automatic id is
+  -- assigned, SQLite shows NEW.id as -1.)
+  CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events
+  WHEN EXISTS (SELECT 1 FROM audit_events WHERE event_key = NEW.event_key OR id = NEW.id)
+  BEGIN
+    SELECT CASE
+      WHEN coalesce(NEW.id, -1) = -1 AND EXISTS (
+        SELECT 1 FROM audit_events WHERE event_key = NEW.event_key AND at = NEW.at AND kind = NEW.kind AND actor = NEW.actor
+          AND model_name IS NEW.model_name AND version IS NEW.version AND workflow_id IS NEW.workflow_id
+          AND run_id IS NEW.run_id AND details_json = NEW.details_json)
+      THEN RAISE(IGNORE)
+      ELSE RAISE(ABORT, 'the audit trail is append-only')
+    END;
+  END;
+  CREATE TRIGGER alias_history_audited AFTER INSERT ON alias_history
+  BEGIN
+    INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)
+    VALUES ('alias-history/' || NEW.id, NEW.moved_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'alias.moved', NEW.actor, NEW.model_name,
+            NEW.to_version, NEW.workflow_id, NEW.run_id,
+            json_object('alias', NEW.alias, 'fromVersion', NEW.from_version, 'toVersion', NEW.to_version, 'reason', NEW.reason));
+  END;
+  `,
+  // 3: deployment history (progressive delivery). One row per deployment workflow run; at most one running per model.
+  `
+  CREATE TABLE deployments (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name          TEXT NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('release', 'rollback')),
+    strategy            TEXT NOT NULL CHECK (strategy IN ('direct', 'canary', 'shadow')),
+    from_version        INTEGER,
+    to_version          INTEGER NOT NULL,
+    state               TEXT NOT NULL CHECK (state IN ('running', 'promoted', 'rolled-back', 'failed')),
+    steps_json          TEXT NOT NULL DEFAULT '[]',
+    started_at          TEXT NOT NULL,
+    finished_at         TEXT,
+    actor               TEXT NOT NULL,
+    workflow_id         TEXT NOT NULL,
+    run_id              TEXT NOT NULL,
+    parent_workflow_id  TEXT,
+    reason              TEXT,
+    outcome_reason      TEXT,
+    UNIQUE (workflow_id, run_id)
+  );
+  CREATE INDEX deployments_by_model ON deployments (model_name, id);
+  CREATE UNIQUE INDEX deployments_one_running ON deployments (model_name) WHERE state = 'running';
+  `,
+  // 4: monitoring: reference profiles of versions (immutable), monitor reports and what each one triggered.
   // Labels live as Parquet files next to the prediction log instead: they grow with traffic and are joined
   // with it by DuckDB, while this database keeps small, transactional metadata.
   `

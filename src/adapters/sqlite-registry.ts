@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { registryMigrations } from './registry-schema';
 import type { EvaluationReport, MetricSummary, RecordedDecision } from '../domain';
 
-export type VersionStatus = 'pending_approval' | 'not_blessed' | 'approved' | 'rejected' | 'deployed';
+export type VersionStatus = 'pending_approval' | 'not_blessed' | 'approved' | 'rejected' | 'deployed' | 'rolled_back';
 
 export interface NewVersion {
   modelName: string;

@@ -7,11 +7,17 @@ import { runCommand } from './commands/run';
 import { approveCommand, rejectCommand } from './commands/decide';
 import { statusCommand } from './commands/status';
 import { modelsCommand } from './commands/models';
+import { pendingCommand } from './commands/pending';
+import { auditCommand } from './commands/audit';
+import { keysCommand } from './commands/keys';
+import { rollbackCommand } from './commands/rollback';
+import { deploymentsCommand } from './commands/deployments';
+import { rolloutCommand } from './commands/rollout';
 import { monitorCommand } from './commands/monitor';
 import { labelsCommand } from './commands/labels';
 
 /** `mlops`: the command-line client. Exit codes: 0 ok, 1 failed, 2 usage error, 3 configuration error. */
-export const commands: Command[] = [runCommand, approveCommand, rejectCommand, statusCommand, modelsCommand, monitorCommand, labelsCommand];
+export const commands: Command[] = [runCommand, approveCommand, rejectCommand, statusCommand, modelsCommand, pendingCommand, auditCommand, keysCommand, rollbackCommand, deploymentsCommand, rolloutCommand, monitorCommand, labelsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

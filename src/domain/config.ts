@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Every setting of every process, from environment variables, in one schema. Entry points call
- * `parseConfig(process.env)` once and inject the frozen result; nothing else reads the environment.
+ * Every setting of every process, from environment variables, in one schema. Each process entry point
+ * parses its environment once with `parseConfig` and injects the frozen result; nothing else reads it.
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
@@ -22,6 +22,12 @@ export const configSchema = z.object({
   MLOPS_LOG_PRETTY: flag.default(false),
   /** Code version recorded with each model version; the worker fills it from git when absent. */
   MLOPS_CODE_VERSION: z.string().optional(),
+  /** Approver directory: JSON `{ "approvers": { "alice": { "roles": ["ml-lead"] } } }`; default <data dir>/approvers.json. */
+  MLOPS_APPROVERS_FILE: z.string().min(1).optional(),
+  /** Folder of approvers' Ed25519 public keys, one `<name>.pub` PEM each; default <data dir>/approver-keys. */
+  MLOPS_APPROVER_KEYS_DIR: z.string().min(1).optional(),
+  /** Receives a JSON POST when an approval gate escalates; unset = log only. */
+  MLOPS_ESCALATION_WEBHOOK_URL: z.url().optional(),
   /** How often the model server writes buffered predictions to the prediction log. */
   MLOPS_PREDICTION_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
@@ -35,6 +41,7 @@ export interface AppConfig {
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
+  readonly governance: { readonly approversFile: string; readonly keysDir: string; readonly escalationWebhookUrl?: string };
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
 }
@@ -69,6 +76,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     }),
     log: Object.freeze({ level: c.MLOPS_LOG_LEVEL, pretty: c.MLOPS_LOG_PRETTY }),
     ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
+    governance: Object.freeze({
+      approversFile: c.MLOPS_APPROVERS_FILE ?? joinPath(c.MLOPS_DATA_DIR, 'approvers.json'),
+      keysDir: c.MLOPS_APPROVER_KEYS_DIR ?? joinPath(c.MLOPS_DATA_DIR, 'approver-keys'),
+      ...(c.MLOPS_ESCALATION_WEBHOOK_URL ? { escalationWebhookUrl: c.MLOPS_ESCALATION_WEBHOOK_URL } : {}),
+    }),
     monitoring: Object.freeze({
       predictionLogDir: joinPath(c.MLOPS_DATA_DIR, 'predictions'),
       labelDir: joinPath(c.MLOPS_DATA_DIR, 'labels'),

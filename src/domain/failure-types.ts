@@ -15,6 +15,10 @@ export const FailureType = {
   ModelServerUnavailable: 'ModelServerUnavailable',
   DeploymentRefused: 'DeploymentRefused',
   ConfigInvalid: 'ConfigInvalid',
+  DecisionRefused: 'DecisionRefused',
+  ApproverDirectoryInvalid: 'ApproverDirectoryInvalid',
+  WebhookFailed: 'WebhookFailed',
+  DeploymentInProgress: 'DeploymentInProgress',
   ModelNotDeployed: 'ModelNotDeployed',
 } as const;
 
@@ -39,6 +43,10 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   ModelServerUnavailable: { retryable: true, description: 'The model server did not answer; retried with backoff.' },
   DeploymentRefused: { retryable: false, description: 'The model server refused to load the version.' },
   ConfigInvalid: { retryable: false, description: 'A configuration setting is missing or malformed.' },
+  DecisionRefused: { retryable: false, description: 'The approval policy refused a decision (Update `decide`); `details[0].code` says which rule.' },
+  ApproverDirectoryInvalid: { retryable: false, description: 'The approvers file or a public key in the keys directory is malformed.' },
+  WebhookFailed: { retryable: true, description: 'The escalation webhook did not accept the notice; retried a few times, then recorded.' },
+  DeploymentInProgress: { retryable: false, description: 'Another deployment of the model is still running; abort it or wait.' },
   ModelNotDeployed: { retryable: false, description: 'The model has registered versions but none is in production, so there is nothing to monitor.' },
 };
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
+import type { ApprovalView, DecisionChannel, RefusalCode } from './governance';
+import type { DeploymentResult } from './rollout/deployment';
 
 /** Public contract of the lifecycle workflow: input, decision payloads, status and result. */
 
@@ -26,15 +28,6 @@ export const lifecycleInputSchema = z
 
 export type LifecycleInput = z.input<typeof lifecycleInputSchema>;
 
-export const decisionSchema = z
-  .object({
-    approver: z.string().trim().min(1, 'approver is required').max(200),
-    comment: z.string().max(2000).optional(),
-  })
-  .strict();
-
-export type Decision = z.infer<typeof decisionSchema>;
-
 export const stages = [
   'starting',
   'ingesting',
@@ -45,6 +38,7 @@ export const stages = [
   'awaiting-approval',
   'deploying',
   'deployed',
+  'rolled-back',
   'rejected',
   'not-blessed',
   'failed',
@@ -60,6 +54,14 @@ export interface RecordedDecision {
   readonly at: string;
   readonly accepted: boolean;
   readonly reason?: string;
+  /** Stable refusal code (see governance/decision.ts) when refused. */
+  readonly code?: RefusalCode;
+  /** The approval stage the decision counted for. */
+  readonly stage?: string;
+  readonly via?: DecisionChannel;
+  /** True when an Ed25519 signature by the approver's registered key verified. */
+  readonly signed?: boolean;
+  readonly updateId?: string;
 }
 
 export interface GateCheck {
@@ -98,18 +100,24 @@ export interface LifecycleStatus {
   readonly version?: number;
   readonly evaluation?: EvaluationReport;
   readonly decisions: RecordedDecision[];
+  readonly approval?: ApprovalView;
   readonly deadline?: string;
   readonly failure?: string;
 }
 
-export type LifecycleOutcome = 'deployed' | 'rejected' | 'not-blessed';
+/** `rolled-back`: approved, but the rollout withdrew the candidate (a guard tripped, shadow disagreed, aborted). */
+export type LifecycleOutcome = 'deployed' | 'rolled-back' | 'rejected' | 'not-blessed';
 
 export interface LifecycleResult {
   readonly outcome: LifecycleOutcome;
   readonly model: string;
   readonly version?: number;
+  /** The decision that closed the gate (the last approval, a reject, or the deadline). */
   readonly decision?: RecordedDecision;
+  /** Everyone whose approval counted, in order. */
+  readonly approvers?: string[];
   readonly evaluation?: EvaluationReport;
+  readonly deployment?: DeploymentResult;
 }
 
 export function summarizeMetrics(m: ClassificationMetrics): MetricSummary {
@@ -120,19 +128,35 @@ export function summarizeMetrics(m: ClassificationMetrics): MetricSummary {
 export function gateChecks(candidate: MetricSummary, champion: MetricSummary | null, t: Thresholds): GateCheck[] {
   const checks: GateCheck[] = [];
   const fmt = (v: number) => v.toFixed(4);
+  const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
   if (t.minAccuracy !== undefined)
     checks.push({ name: 'min-accuracy', passed: candidate.accuracy >= t.minAccuracy, detail: `accuracy ${fmt(candidate.accuracy)} ≥ ${t.minAccuracy}` });
   if (t.minMacroF1 !== undefined)
     checks.push({ name: 'min-macro-f1', passed: candidate.macroF1 >= t.minMacroF1, detail: `macro-F1 ${fmt(candidate.macroF1)} ≥ ${t.minMacroF1}` });
   if (t.maxLogLoss !== undefined)
     checks.push({ name: 'max-log-loss', passed: candidate.logLoss <= t.maxLogLoss, detail: `log-loss ${fmt(candidate.logLoss)} ≤ ${t.maxLogLoss}` });
-  if (t.maxAccuracyDropVsChampion !== undefined && champion) {
-    const drop = champion.accuracy - candidate.accuracy;
-    checks.push({
-      name: 'accuracy-vs-champion',
-      passed: drop <= t.maxAccuracyDropVsChampion,
-      detail: `accuracy change ${fmt(-drop)} vs champion (allowed drop ${t.maxAccuracyDropVsChampion})`,
-    });
+  if (t.minAuc !== undefined)
+    checks.push(
+      candidate.auc === undefined
+        ? { name: 'min-auc', passed: false, detail: `AUC ≥ ${t.minAuc} asked, but AUC is only defined for two classes` }
+        : { name: 'min-auc', passed: candidate.auc >= t.minAuc, detail: `AUC ${fmt(candidate.auc)} ≥ ${t.minAuc}` },
+    );
+  const changeThresholds = [t.maxAccuracyDropVsChampion, t.maxMacroF1DropVsChampion, t.maxLogLossRiseVsChampion].filter((v) => v !== undefined);
+  if (!champion) {
+    if (changeThresholds.length) checks.push({ name: 'vs-champion', passed: true, detail: 'no champion to compare with: change-vs-champion checks skipped' });
+    return checks;
+  }
+  if (t.maxAccuracyDropVsChampion !== undefined) {
+    const change = candidate.accuracy - champion.accuracy;
+    checks.push({ name: 'accuracy-vs-champion', passed: -change <= t.maxAccuracyDropVsChampion, detail: `accuracy change ${signed(change)} vs champion (allowed drop ${t.maxAccuracyDropVsChampion})` });
+  }
+  if (t.maxMacroF1DropVsChampion !== undefined) {
+    const change = candidate.macroF1 - champion.macroF1;
+    checks.push({ name: 'macro-f1-vs-champion', passed: -change <= t.maxMacroF1DropVsChampion, detail: `macro-F1 change ${signed(change)} vs champion (allowed drop ${t.maxMacroF1DropVsChampion})` });
+  }
+  if (t.maxLogLossRiseVsChampion !== undefined) {
+    const change = candidate.logLoss - champion.logLoss;
+    checks.push({ name: 'log-loss-vs-champion', passed: change <= t.maxLogLossRiseVsChampion, detail: `log-loss change ${signed(change)} vs champion (allowed rise ${t.maxLogLossRiseVsChampion})` });
   }
   return checks;
 }

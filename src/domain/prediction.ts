@@ -1,34 +1,37 @@
 /**
- * What the model server records about each prediction, and the sink it hands records to. The sink is
- * pure contract: the file-backed prediction log (adapters) implements it, the server only calls `record`.
+ * One served prediction, as handed to a `PredictionSink`: the model server records every row it scores for a
+ * caller (`primary` = stable version, `canary` = candidate answering a share of traffic) and every row a
+ * shadow candidate scores on a copy of traffic (`shadow`: logged, never returned).
  */
-
-/** Which part of a rollout answered: the primary version, a canary taking a share, or a shadow copy. */
 export type PredictionRole = 'primary' | 'canary' | 'shadow';
 
+export type FeatureValue = number | string | boolean | null;
+
 export interface PredictionRecord {
-  /** Joins delayed ground-truth labels to this prediction (`mlops labels`). */
+  /** The request's id (`x-request-id` when the caller sent one) and the row's index in the batch. */
   readonly requestId: string;
-  /** ISO-8601 UTC time the prediction was made. */
-  readonly time: string;
+  readonly row: number;
+  /** ISO-8601 time the row was scored. */
+  readonly at: string;
   readonly model: string;
   readonly version: number;
   readonly role: PredictionRole;
-  /** The request's feature values, as validated by the server. */
-  readonly features: Readonly<Record<string, number | string | boolean | null>>;
-  readonly output: { readonly label: string; readonly probabilities: Readonly<Record<string, number>> };
+  readonly features: Readonly<Record<string, FeatureValue>>;
+  readonly label: string;
+  readonly probabilities: Readonly<Record<string, number>>;
 }
 
-/** Takes records off the request path: `record` never blocks or throws; `flush` persists what is buffered. */
+/**
+ * Where the server sends prediction records. `record` must not block or throw (it runs on the request path);
+ * `flush` persists whatever is buffered (called on shutdown and by tests).
+ */
 export interface PredictionSink {
   record(p: PredictionRecord): void;
   flush(): Promise<void>;
 }
 
-/**
- * Id of the i-th prediction of a request: the request id itself for a single instance, `<id>:<i>` for
- * each instance of a batch, so every prediction can be labelled on its own.
- */
-export function predictionId(requestId: string, index: number, batchSize: number): string {
-  return batchSize === 1 ? requestId : `${requestId}:${index}`;
-}
+/** The default sink: records nothing. */
+export const noopPredictionSink: PredictionSink = {
+  record() {},
+  flush: async () => {},
+};

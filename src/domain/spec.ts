@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { approvalPolicySchema } from './governance/policy';
+import { deploymentSpecSchema } from './rollout/strategy';
 import { monitoringSpecSchema } from './monitoring/monitoring-spec';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
@@ -31,8 +33,14 @@ export const thresholdsSchema = z
     minAccuracy: z.number().min(0).max(1).optional(),
     minMacroF1: z.number().min(0).max(1).optional(),
     maxLogLoss: z.number().positive().optional(),
+    /** Binary targets only (AUC is undefined for more classes: the check then fails). */
+    minAuc: z.number().min(0).max(1).optional(),
     /** Candidate may be at most this much worse than the champion on accuracy (absolute). */
     maxAccuracyDropVsChampion: z.number().min(0).max(1).optional(),
+    /** Candidate may be at most this much worse than the champion on macro-F1 (absolute). */
+    maxMacroF1DropVsChampion: z.number().min(0).max(1).optional(),
+    /** Candidate's log-loss may exceed the champion's by at most this much. */
+    maxLogLossRiseVsChampion: z.number().min(0).optional(),
   })
   .strict();
 
@@ -63,7 +71,7 @@ export const modelSpecSchema = z
     training: z
       .object({
         algorithm: z.literal('logistic-regression').default('logistic-regression'),
-        epochs: z.number().int().positive().max(100000).default(300),
+        epochs: z.number().int().positive().max(1_000_000).default(300),
         learningRate: z.number().positive().default(0.5),
         l2: z.number().min(0).default(0.001),
         seed: z.number().int().default(7),
@@ -73,16 +81,10 @@ export const modelSpecSchema = z
       .strict()
       .default({ algorithm: 'logistic-regression', epochs: 300, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' }),
     thresholds: thresholdsSchema.default({}),
-    approval: z
-      .object({
-        /** How long the gate waits for a decision, e.g. "7d", "2h", "90s"; absent = forever. */
-        timeout: z
-          .string()
-          .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 90s, 15m, 2h, 7d')
-          .optional(),
-      })
-      .strict()
-      .default({}),
+    /** Who must approve, how many, in which stages, by when (see docs/governance.md). Default: one approval from anyone. */
+    approval: approvalPolicySchema.prefault({}),
+    /** How an approved version reaches traffic: direct, canary or shadow (see docs/delivery.md). */
+    deployment: deploymentSpecSchema.prefault({}),
     /** Scheduled monitoring of the deployed version's traffic (see docs/monitoring.md). */
     monitoring: monitoringSpecSchema.optional(),
   })

@@ -1,89 +1,78 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { timingSafeEqual } from 'node:crypto';
-import { VersionNotFoundError, type ArtifactStore, type SqliteRegistry } from '../adapters';
-import type { PredictionSink } from '../domain';
-import { recordPredictions, requestIdFrom } from './prediction-hook';
-import { ServedModels } from './model-registry-view';
-import { describeIssues, MAX_BATCH } from './request-schema';
+import { randomBytes } from 'node:crypto';
+import type { ArtifactStore, SqliteRegistry } from '../adapters';
+import { noopPredictionSink, type PredictionSink } from '../domain';
+import { registerAdminRoutes } from './admin-routes';
+import { ModelRouter } from './model-router';
+import { registerPredictRoutes } from './predict-routes';
+import { errorBody, type ServerContext } from './server-context';
+import { ServingMetrics } from './serving-metrics';
+import { VersionStats } from './version-stats';
 
 export interface ModelServerDeps {
   readonly registry: SqliteRegistry;
   readonly artifacts: ArtifactStore;
   readonly adminToken: string;
   readonly logger: Logger;
-  /** Where each prediction is recorded for monitoring (the prediction log); none: not recorded. */
-  readonly predictions?: PredictionSink;
+  /** Receives every served and shadow prediction; records nothing by default. */
+  readonly sink?: PredictionSink;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+export interface ModelServer {
+  readonly app: FastifyInstance;
+  readonly router: ModelRouter;
+  readonly stats: VersionStats;
 }
 
 /**
- * The model server: predictions over HTTP from whatever versions the registry's `production` aliases name,
- * and an admin API (bearer token) that loads a version and swaps it in without a restart.
+ * The model server: serves several models by name from whatever versions the registry's `production` aliases
+ * name, splits traffic for canary and shadow rollouts, measures every version (Prometheus `/metrics` and the
+ * windowed stats the rollout guards read), and swaps versions without a restart or a failed request.
  */
-export async function buildModelServer(deps: ModelServerDeps): Promise<{ app: FastifyInstance; served: ServedModels }> {
-  const served = new ServedModels(deps.registry, deps.artifacts);
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger.child({ component: 'model-server' }) as FastifyBaseLogger, bodyLimit: 4 * 1024 * 1024, disableRequestLogging: true });
+export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServer> {
+  const metrics = new ServingMetrics();
+  const router = new ModelRouter(deps.registry, deps.artifacts, (routes) => metrics.setRoutes(routes));
+  const stats = new VersionStats();
+  const logger = deps.logger.child({ component: 'model-server' });
+  const ctx: ServerContext = { router, stats, metrics, sink: deps.sink ?? noopPredictionSink, adminToken: deps.adminToken, logger };
+  const bootId = randomBytes(4).toString('hex');
+  let requestCounter = 0;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 4 * 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => `${bootId}-${++requestCounter}`,
+  });
   let ready = false;
 
-  const requireAdmin = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!tokenMatches(req.headers.authorization, deps.adminToken)) {
-      await reply.code(401).send({ error: 'unauthorized', message: 'admin endpoints need "Authorization: Bearer <MLOPS_ADMIN_TOKEN>"' });
-    }
-  };
-
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) deps.logger.error({ err }, 'model server error');
-    await reply.code(status).send({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'internal error' : err.message });
+  // Callback-style hooks: on every request, they avoid a promise per hook.
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
   });
+  app.addHook('onClose', async () => ctx.sink.flush());
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.http.inc([req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode)]);
+    done();
+  });
+
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) logger.error({ err, requestId: req.id }, 'model server error');
+    await reply.code(status).send(errorBody(status, status === 500 ? 'internal error' : err.message, req.id));
+  });
+  app.setNotFoundHandler(async (req, reply) => reply.code(404).send(errorBody(404, `no route ${req.method} ${req.url}`, req.id)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (ready ? { status: 'ready', models: served.list().length } : reply.code(503).send({ status: 'starting' })));
+  app.get('/readyz', async (req, reply) => (ready ? { status: 'ready', models: router.list().length } : reply.code(503).send(errorBody(503, 'loading models', req.id))));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(metrics.render()));
 
-  app.get('/v1/models', async () => ({
-    models: served.list().map((m) => ({ name: m.name, version: m.version, loadedAt: m.loadedAt, features: m.model.artifact.features, classes: m.model.artifact.classes })),
-  }));
+  registerPredictRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
 
-  app.get<{ Params: { name: string } }>('/v1/models/:name', async (req, reply) => {
-    const m = served.get(req.params.name);
-    if (!m) return reply.code(404).send({ error: 'not_found', message: `model "${req.params.name}" is not being served` });
-    return { name: m.name, version: m.version, alias: 'production', loadedAt: m.loadedAt, features: m.model.artifact.features, classes: m.model.artifact.classes };
-  });
-
-  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', async (req, reply) => {
-    const m = served.get(req.params.name);
-    if (!m) return reply.code(404).send({ error: 'not_found', message: `model "${req.params.name}" is not being served` });
-    const parsed = m.requestSchema.safeParse(req.body);
-    if (!parsed.success) return reply.code(400).send({ error: 'bad_request', message: describeIssues(parsed.error), maxBatch: MAX_BATCH });
-    const requestId = requestIdFrom(req.headers['x-request-id']);
-    if ('error' in requestId) return reply.code(400).send({ error: 'bad_request', message: requestId.error });
-    const predictions = parsed.data.instances.map((row) => m.model.predict(row as Record<string, number | string | null>));
-    if (deps.predictions) recordPredictions(deps.predictions, { model: m.name, version: m.version, role: 'primary', requestId: requestId.id }, parsed.data.instances as Record<string, number | string | boolean | null>[], predictions);
-    return { model: m.name, version: m.version, requestId: requestId.id, predictions };
-  });
-
-  app.post<{ Params: { name: string }; Body: { version?: unknown } }>('/admin/models/:name/load', { preHandler: requireAdmin }, async (req, reply) => {
-    const version = req.body?.version;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-      return reply.code(400).send({ error: 'bad_request', message: 'body must be {"version": <positive integer>}' });
-    }
-    try {
-      const m = await served.load(req.params.name, version);
-      deps.logger.info({ model: m.name, version: m.version }, 'model version loaded');
-      return { model: m.name, version: m.version, loadedAt: m.loadedAt };
-    } catch (err) {
-      if (err instanceof VersionNotFoundError) return reply.code(404).send({ error: 'not_found', message: err.message });
-      return reply.code(422).send({ error: 'load_failed', message: (err as Error).message });
-    }
-  });
-
-  await served.loadProduction();
+  await router.loadProduction();
   ready = true;
-  return { app, served };
+  return { app, router, stats };
 }

@@ -9,12 +9,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'mlops-model-server');
   const registry = new SqliteRegistry(config.registryPath);
   const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });
-  const { app, served } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger, predictions });
+  const { app, router } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger, sink: predictions });
   await app.listen({ host: config.server.host, port: config.server.port });
-  logger.info({ url: config.server.url, models: served.list().map((m) => `${m.name}@${m.version}`) }, 'model server listening');
+  logger.info({ url: config.server.url, models: router.list().map((r) => `${r.name}@${r.stable.version}`) }, 'model server listening');
   const stop = async () => {
-    await app.close(); // stops accepting, lets in-flight requests finish
-    await predictions.close(); // then writes every buffered prediction
+    await app.close(); // stops accepting, lets in-flight requests finish, then flushes the prediction log
+    await predictions.close(); // stops its timer
     registry.close();
     process.exit(0);
   };

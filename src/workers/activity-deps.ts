@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
+import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
 import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../domain';
 
@@ -26,6 +26,7 @@ export async function openActivityDeps(config: AppConfig, logger: Logger): Promi
     registry,
     artifacts: new ArtifactStore(config.artifactDir),
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
+    governance: createGovernanceAdapters(config, registry),
     predictions,
     monitoring: new MonitoringRegistry(registry.db),
     codeVersion: detectCodeVersion(config),

@@ -21,5 +21,8 @@ export async function createLifecycleWorker(options: {
     ...(options.identity ? { identity: options.identity } : {}),
     // Training is CPU-bound on a small machine: a few at a time keeps heartbeats flowing.
     maxConcurrentActivityTaskExecutions: 4,
+    // Training heartbeats carry the checkpoint to resume from; flush them every 2 s rather than 0.8 × timeout.
+    maxHeartbeatThrottleInterval: '2s',
+    defaultHeartbeatThrottleInterval: '2s',
   });
 }

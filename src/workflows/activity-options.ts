@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { permanentFailureTypes } from '../domain/failure-types';
 
 /** Timeouts and retries per kind of step. Every activity call uses one of these; none relies on defaults. */
@@ -22,4 +22,18 @@ export const deployStepOptions: ActivityOptions = {
   startToCloseTimeout: '2m',
   scheduleToCloseTimeout: '30m',
   retry: { ...retry, maximumAttempts: 20, maximumInterval: '1m' },
+};
+/**
+ * Audit appends: a local activity (one SQLite transaction of a few ms), so each batch costs one marker event
+ * instead of an activity's three plus a workflow task. Retried without an attempt limit: the trail must land.
+ */
+export const auditStepOptions: LocalActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: permanentFailureTypes },
+};
+/** Escalation is best effort: a few tries, bounded in time, so a dead webhook never delays the deadline. */
+export const escalationStepOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2m',
+  retry: { ...retry, maximumAttempts: 3 },
 };

@@ -16,10 +16,23 @@ export function renderDetails(s: LifecycleStatus): string {
   if (s.validation) lines.push(`validation: ${s.validation.passed ? 'passed' : `FAILED (${s.validation.failures.length})`}`);
   if (s.evaluation) {
     lines.push('', '| model | accuracy | macro-F1 | log-loss |', '|---|---|---|---|', metricRow('candidate', s.evaluation.candidate));
-    if (s.evaluation.champion) lines.push(metricRow(`champion v${s.evaluation.champion.version}`, s.evaluation.champion.metrics));
-    lines.push('', `gate: ${s.evaluation.blessed ? 'blessed' : 'NOT blessed'}`);
+    const champion = s.evaluation.champion;
+    if (champion) {
+      const c = champion.metrics;
+      const d = s.evaluation.candidate;
+      const signed = (v: number, text: string) => `${v >= 0 ? '+' : ''}${text}`;
+      lines.push(metricRow(`champion v${champion.version}`, c));
+      lines.push(`| difference | ${signed(d.accuracy - c.accuracy, pct(d.accuracy - c.accuracy))} | ${signed(d.macroF1 - c.macroF1, num(d.macroF1 - c.macroF1))} | ${signed(d.logLoss - c.logLoss, num(d.logLoss - c.logLoss))} |`);
+    }
+    const failed = s.evaluation.checks.filter((c) => !c.passed);
+    lines.push('', `machine gate: ${s.evaluation.blessed ? 'blessed' : `NOT blessed — ${failed.map((c) => c.detail).join('; ')}`}`);
   }
-  if (s.deadline) lines.push(`approval deadline: ${s.deadline}`);
+  if (s.approval) {
+    const a = s.approval;
+    const votes = a.stages.map((st) => `${st.name} ${st.approvals.length}/${st.quorum}${st.approvals.length ? ` (${st.approvals.map((v) => v.approver).join(', ')})` : ''}`).join(' → ');
+    lines.push(`approval: **${a.phase}** — ${votes}${a.fourEyes ? ', four-eyes' : ''}${a.requireSignature ? ', signed decisions' : ''}`);
+    if (a.deadline) lines.push(`deadline ${a.deadline}, then ${a.onTimeout}${a.escalatedAt ? ` (escalated ${a.escalatedAt})` : ''}`);
+  }
   const last = s.decisions[s.decisions.length - 1];
   if (last) lines.push(`last decision: ${last.kind} by ${last.approver}${last.accepted ? '' : ` (refused: ${last.reason})`}`);
   if (s.failure) lines.push(`**${s.failure}**`);

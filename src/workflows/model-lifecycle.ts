@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  executeChild,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -13,21 +14,22 @@ import {
 import type { Activities } from '../activities';
 import {
   FailureType,
-  decisionSchema,
+  deploymentWorkflowId,
   lifecycleInputSchema,
-  parseDurationMs,
   parseModelSpec,
   type LifecycleInput,
   type LifecycleResult,
   type LifecycleStatus,
   type ModelSpec,
-  type RecordedDecision,
   type Stage,
 } from '../domain';
-import { approveSignal, rejectSignal, statusQuery } from './messages';
+import { statusQuery } from './messages';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
-import { dataStepOptions, deployStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
+import { dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
+import { deploymentWorkflow } from './deployment';
 import { renderDetails } from './details';
+import { startAuditTrail } from './audit-trail';
+import { installApprovalGate } from './approval-gate';
 
 const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
 
@@ -56,9 +58,6 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.reportId ? { reportId: input.reportId } : {}),
   };
-  let gateOpen = false;
-  let verdict: RecordedDecision | undefined;
-
   const update = (patch: Partial<LifecycleStatus>): void => {
     status = { ...status, ...patch };
   };
@@ -72,24 +71,30 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     log.info('lifecycle stage', { model: spec.name, stage, version: status.version });
   };
 
-  const decide = (kind: RecordedDecision['kind'], raw: unknown): void => {
-    const at = new Date().toISOString();
-    const parsed = decisionSchema.safeParse(raw);
-    const approver = parsed.success ? parsed.data.approver : String((raw as { approver?: unknown } | null)?.approver ?? '(unknown)');
-    const refuse = (reason: string) => {
-      update({ decisions: [...status.decisions, { kind, approver, at, accepted: false, reason }] });
-      log.warn('decision refused', { kind, approver, reason });
-    };
-    if (!parsed.success) return refuse(`malformed decision: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`);
-    if (!gateOpen) return refuse(verdict ? 'the approval gate is already closed' : 'no candidate is awaiting approval yet');
-    verdict = { kind, approver, at, accepted: true, ...(parsed.data.comment ? { comment: parsed.data.comment } : {}) };
-    gateOpen = false;
-    update({ decisions: [...status.decisions, verdict] });
-  };
-
   setHandler(statusQuery, () => status);
-  setHandler(approveSignal, (d) => decide('approve', d));
-  setHandler(rejectSignal, (d) => decide('reject', d));
+  const audit = startAuditTrail(spec.name);
+  audit.record('lifecycle.requested', input.requestedBy, { trigger: input.trigger, ...(input.reason ? { reason: input.reason } : {}), ...(input.specSource ? { specSource: input.specSource } : {}) });
+  const gate = installApprovalGate({
+    model: spec.name,
+    requestedBy: input.requestedBy,
+    ...(input.reason ? { reason: input.reason } : {}),
+    policy: spec.approval,
+    audit,
+    recordDecision: (d) => {
+      update({ decisions: [...status.decisions, d] });
+      setCurrentDetails(renderDetails(status));
+    },
+    showApproval: (approval) => {
+      update({ approval, ...(approval.deadline ? { deadline: approval.deadline } : {}) });
+      setCurrentDetails(renderDetails(status));
+    },
+    opened: () => enter('awaiting-approval'),
+  });
+  /** Before returning: let in-flight handlers end, then make sure the audit trail is stored. */
+  const finish = async (): Promise<void> => {
+    await condition(allHandlersFinished);
+    await audit.stored();
+  };
 
   upsertSearchAttributes([
     { key: modelAttribute, value: spec.name },
@@ -106,6 +111,7 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   if (!validation.passed) {
     update({ failure: `dataset failed validation: ${validation.failures.join('; ')}` });
     enter('failed');
+    await audit.stored();
     throw ApplicationFailure.create({ type: FailureType.DatasetInvalid, message: status.failure ?? 'dataset invalid', nonRetryable: true, details: [validation] });
   }
 
@@ -128,43 +134,45 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   update({ version });
   await activities(dataStepOptions, `store the training split's reference profile with v${version}`).storeReferenceProfile({ spec, snapshot, version });
 
+  audit.record(evaluation.blessed ? 'machine-gate.blessed' : 'machine-gate.not-blessed', 'system:machine-gate', { checks: evaluation.checks, candidate: evaluation.candidate, champion: evaluation.champion }, version);
   if (!evaluation.blessed) {
     update({ failure: `candidate failed the gate: ${evaluation.checks.filter((c) => !c.passed).map((c) => c.detail).join('; ')}` });
     enter('not-blessed');
-    await condition(allHandlersFinished);
+    await finish();
     return { outcome: 'not-blessed', model: spec.name, version, evaluation };
   }
 
-  const timeoutMs = spec.approval.timeout ? parseDurationMs(spec.approval.timeout) : undefined;
-  if (timeoutMs !== undefined) update({ deadline: new Date(Date.now() + timeoutMs).toISOString() });
-  gateOpen = true;
-  enter('awaiting-approval');
-  const decided =
-    timeoutMs === undefined
-      ? (await condition(() => verdict !== undefined), true)
-      : await condition(() => verdict !== undefined, timeoutMs, { summary: `approval deadline ${spec.approval.timeout}` });
-  gateOpen = false;
-  if (!decided || !verdict) {
-    verdict = { kind: 'reject', approver: 'system:deadline', at: new Date().toISOString(), accepted: true, comment: `timed out after ${spec.approval.timeout}` };
-    update({ decisions: [...status.decisions, verdict] });
-  }
-  const decision: RecordedDecision = verdict;
-  await activities(registryStepOptions, `record ${decision.kind} by ${decision.approver}`).recordDecision({ model: spec.name, version, decision });
+  const { decision, approvers } = await gate.open(version);
+  await activities(registryStepOptions, `record ${decision.kind} by ${decision.approver}`).recordVerdict({
+    model: spec.name,
+    version,
+    decisions: status.decisions.filter((d) => d.accepted),
+    outcome: decision.kind,
+  });
 
   if (decision.kind === 'reject') {
     enter('rejected');
-    await condition(allHandlersFinished);
-    return { outcome: 'rejected', model: spec.name, version, decision, evaluation };
+    await finish();
+    return { outcome: 'rejected', model: spec.name, version, decision, approvers, evaluation };
   }
 
   enter('deploying');
-  await activities(deployStepOptions, `deploy ${spec.name} v${version} to the model server`).deployVersion({
-    model: spec.name,
-    version,
-    actor: decision.approver,
-    reason: `approved in ${workflowInfo().workflowId}`,
+  const actor = approvers.join(', ');
+  const deployment = await executeChild(deploymentWorkflow, {
+    workflowId: deploymentWorkflowId(spec.name, version),
+    args: [{ model: spec.name, version, kind: 'release', deployment: spec.deployment, actor, reason: `approved in ${workflowInfo().workflowId}` }],
+    staticSummary: `${spec.name} v${version}: ${spec.deployment.strategy} rollout`,
   });
+  const rollout = { deploymentId: deployment.deploymentId, strategy: deployment.strategy, previousVersion: deployment.fromVersion, reason: deployment.reason };
+  if (deployment.outcome !== 'promoted') {
+    audit.record('model.rollout-withdrawn', 'system:rollout', rollout, version);
+    update({ failure: `rollout withdrawn: ${deployment.reason}` });
+    enter('rolled-back');
+    await finish();
+    return { outcome: 'rolled-back', model: spec.name, version, decision, approvers, evaluation, deployment };
+  }
+  audit.record('model.deployed', actor, rollout, version);
   enter('deployed');
-  await condition(allHandlersFinished);
-  return { outcome: 'deployed', model: spec.name, version, decision, evaluation };
+  await finish();
+  return { outcome: 'deployed', model: spec.name, version, decision, approvers, evaluation, deployment };
 }

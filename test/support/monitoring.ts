@@ -52,9 +52,11 @@ export async function deploy(stack: TestStack, spec: ReturnType<typeof seattleSp
   return result.version;
 }
 
-/** Sends the rows to the model server in batches; returns each prediction's id with its true label. */
-export async function serve(stack: TestStack, model: string, rows: readonly WeatherRow[], batch = 50): Promise<{ id: string; truth: string; predicted: string }[]> {
-  const out: { id: string; truth: string; predicted: string }[] = [];
+export type ServedRow = { id: string; row: number; truth: string; predicted: string };
+
+/** Sends the rows to the model server in batches; returns each prediction's request id and row with its true label. */
+export async function serve(stack: TestStack, model: string, rows: readonly WeatherRow[], batch = 50): Promise<ServedRow[]> {
+  const out: ServedRow[] = [];
   for (let i = 0; i < rows.length; i += batch) {
     const chunk = rows.slice(i, i + batch);
     const res = await fetch(`${stack.serverUrl}/v1/models/${model}/predict`, {
@@ -64,15 +66,15 @@ export async function serve(stack: TestStack, model: string, rows: readonly Weat
     });
     const body = (await res.json()) as { requestId: string; predictions: { label: string }[] };
     if (!res.ok) throw new Error(`predict failed: ${res.status} ${JSON.stringify(body)}`);
-    chunk.forEach((r, j) => out.push({ id: chunk.length === 1 ? body.requestId : `${body.requestId}:${j}`, truth: r.weather, predicted: body.predictions[j]?.label ?? '' }));
+    chunk.forEach((r, j) => out.push({ id: body.requestId, row: j, truth: r.weather, predicted: body.predictions[j]?.label ?? '' }));
   }
   await stack.predictionLog.flush();
   return out;
 }
 
-export function labelsCsv(rows: readonly { id: string; truth: string }[], header = 'request_id,label'): string {
+export function labelsCsv(rows: readonly { id: string; row: number; truth: string }[]): string {
   const path = join(tempDir('labels'), 'labels.csv');
-  writeFileSync(path, [header, ...rows.map((r) => `${r.id},${r.truth}`)].join('\n'));
+  writeFileSync(path, ['request_id,row,label', ...rows.map((r) => `${r.id},${r.row},${r.truth}`)].join('\n'));
   return path;
 }
 

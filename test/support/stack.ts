@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, DuckDbDatasets, FilePredictionLog, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, FilePredictionLog, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, workflowsPath } from '../../src/workers';
@@ -19,6 +19,8 @@ export interface TestStack {
   readonly registry: SqliteRegistry;
   readonly server: FastifyInstance;
   readonly serverUrl: string;
+  /** The environment that yields `config`: hand it to child processes (worker, CLI) to join this stack. */
+  readonly env: Record<string, string>;
   /** The model server's prediction log (writer), its DuckDB reader, and the registry's monitoring tables. */
   readonly predictionLog: FilePredictionLog;
   readonly predictions: PredictionStore;
@@ -40,11 +42,11 @@ export async function startStack(name: string, env: Record<string, string> = {})
   const artifacts = new ArtifactStore(registryPathConfig.artifactDir);
   const adminToken = 'test-admin-token';
   const predictionLog = new FilePredictionLog(registryPathConfig.monitoring.predictionLogDir, { flushMs: registryPathConfig.monitoring.flushMs, logger });
-  const { app: server } = await buildModelServer({ registry, artifacts, adminToken, logger, predictions: predictionLog });
+  const { app: server } = await buildModelServer({ registry, artifacts, adminToken, logger, sink: predictionLog });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const config = parseConfig({
+  const stackEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress(),
     MLOPS_TASK_QUEUE: `test-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
     MLOPS_DATA_DIR: dataDir,
@@ -52,7 +54,8 @@ export async function startStack(name: string, env: Record<string, string> = {})
     MLOPS_ADMIN_TOKEN: adminToken,
     MLOPS_CODE_VERSION: 'test',
     ...env,
-  });
+  };
+  const config = parseConfig(stackEnv);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const datasets = await DuckDbDatasets.open(config.snapshotDir);
@@ -66,6 +69,7 @@ export async function startStack(name: string, env: Record<string, string> = {})
     registry,
     server,
     serverUrl: config.server.url,
+    env: stackEnv,
     predictionLog,
     predictions,
     monitoring,
@@ -75,7 +79,17 @@ export async function startStack(name: string, env: Record<string, string> = {})
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
-        deps: { datasets, registry, artifacts, modelServer: new ModelServerClient(config.server.url, adminToken), predictions, monitoring, codeVersion: 'test', logger },
+        deps: {
+          datasets,
+          registry,
+          artifacts,
+          modelServer: new ModelServerClient(config.server.url, adminToken),
+          governance: createGovernanceAdapters(config, registry),
+          predictions,
+          monitoring,
+          codeVersion: 'test',
+          logger,
+        },
       });
       const running = worker.run();
       const handle = {

@@ -9,14 +9,16 @@ const dirs = () => {
   return { predictionLogDir: join(root, 'predictions'), labelDir: join(root, 'labels'), retrainDir: join(root, 'retrain') };
 };
 
-const record = (i: number, time: string, model = 'weather'): PredictionRecord => ({
+const record = (i: number, at: string, model = 'weather'): PredictionRecord => ({
   requestId: `req-${i}`,
-  time,
+  row: 0,
+  at,
   model,
   version: 1,
   role: 'primary',
   features: { temp_max: i, location: i % 2 ? 'Seattle' : 'New York' },
-  output: { label: 'sun', probabilities: { sun: 0.75, rain: 0.25 } },
+  label: 'sun',
+  probabilities: { sun: 0.75, rain: 0.25 },
 });
 
 test('record() only buffers; close() writes every record, one hourly file per model and writer', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ingestLabels, predictionLogLayout } from '../../src/adapters';
-import { FailureType, retrainWorkflowId } from '../../src/domain';
+import { FailureType, retrainWorkflowId, type PredictionRecord } from '../../src/domain';
 import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { startStack, type TestStack } from '../support/stack';
 import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
@@ -67,22 +67,24 @@ test('a feature missing from the log and NaN/Inf values are reported; the rest i
   const model = uniqueModel('mon-bad');
   await deploy(stack, seattleSpec(model, { window: '1h' }));
   // Another producer wrote these records: no "wind", and non-finite temperatures in some of them.
-  const time = new Date(Date.now() - 60_000).toISOString();
+  const at = new Date(Date.now() - 60_000).toISOString();
   const rows = await weatherRows('New York', 100);
   const lines = rows.map((r, i) =>
     JSON.stringify({
-      requestId: `foreign-${i}`,
-      time,
+      requestId: 'foreign',
+      row: i,
+      at,
       model,
       version: 1,
       role: 'primary',
       features: { precipitation: r.precipitation, temp_max: i < 5 ? 'NaN' : i < 8 ? 'Infinity' : r.temp_max, temp_min: r.temp_min },
-      output: { label: 'sun', probabilities: { sun: 1 } },
+      label: 'sun',
+      probabilities: { sun: 1 },
     }),
   );
   const dir = predictionLogLayout.modelDir(stack.config.monitoring.predictionLogDir, model);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, predictionLogLayout.fileName(predictionLogLayout.hourKey(time), 'foreign')), `${lines.join('\n')}\n{"requestId": "torn`);
+  writeFileSync(join(dir, predictionLogLayout.fileName(predictionLogLayout.hourKey(at), 'foreign')), `${lines.join('\n')}\n{"requestId": "torn`);
 
   const result = await monitorOnce(stack, model);
   const report = stack.monitoring.getReport(result.reportId)?.report;
@@ -118,22 +120,20 @@ test('a model with nothing in production fails the run once with ModelNotDeploye
   await run.handle.result();
 });
 
-test('the model server logs every prediction with its request id, off the request path', async () => {
+test('the model server logs every prediction with its request id and row, off the request path', async () => {
   const model = uniqueModel('mon-log');
   await deploy(stack, seattleSpec(model, undefined));
-  const post = (instances: object[], headers: Record<string, string> = {}) =>
-    fetch(`${stack.serverUrl}/v1/models/${model}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ instances }) });
+  const post = (body: object, headers: Record<string, string> = {}) =>
+    fetch(`${stack.serverUrl}/v1/models/${model}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const row = { precipitation: 0, temp_max: 20, temp_min: 10, wind: 3 };
-  const single = (await (await post([row], { 'x-request-id': 'order-42' })).json()) as { requestId: string; predictions: { label: string }[] };
+  const single = (await (await post({ instance: row }, { 'x-request-id': 'order-42' })).json()) as { requestId: string; prediction: { label: string; probabilities: Record<string, number> } };
   expect(single.requestId).toBe('order-42');
-  const batch = (await (await post([row, row, { ...row, wind: null }])).json()) as { requestId: string };
-  expect(batch.requestId).toMatch(/^[0-9a-f-]{36}$/);
-  expect((await post([row], { 'x-request-id': 'spaces are not allowed' })).status).toBe(400);
+  const batch = (await (await post({ instances: [row, row, { ...row, wind: null }] })).json()) as { requestId: string };
 
   await stack.predictionLog.flush();
   const dir = predictionLogLayout.modelDir(stack.config.monitoring.predictionLogDir, model);
-  const records = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestId: string; version: number; role: string; features: object; output: { label: string } }));
-  expect(records.map((r) => r.requestId)).toEqual(['order-42', `${batch.requestId}:0`, `${batch.requestId}:1`, `${batch.requestId}:2`]);
-  expect(records[0]).toMatchObject({ version: 1, role: 'primary', features: row, output: { label: single.predictions[0]?.label } });
+  const records = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionRecord));
+  expect(records.map((r) => [r.requestId, r.row])).toEqual([['order-42', 0], [batch.requestId, 0], [batch.requestId, 1], [batch.requestId, 2]]);
+  expect(records[0]).toMatchObject({ version: 1, role: 'primary', features: row, label: single.prediction.label, probabilities: single.prediction.probabilities });
   expect(records[3]?.features).toEqual({ ...row, wind: null });
 });

@@ -49,8 +49,8 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
 
   // New York days reach a Seattle model; the triggered run judges the window ending at its action time.
   const served = await serve(stack, model, await weatherRows('New York', 200));
-  const labels = labelsCsv([...served.slice(0, 150), { id: 'no-such-request', truth: 'rain' }]);
-  expect(await cli('labels', labels)).toMatchObject({ code: 0, out: expect.stringMatching(/stored 150 labels .*\nskipped: 1 request ids not in the prediction log \(e\.g\. no-such-request\)/) });
+  const labels = labelsCsv([...served.slice(0, 150), { id: 'no-such-request', row: 0, truth: 'rain' }]);
+  expect(await cli('labels', labels)).toMatchObject({ code: 0, out: expect.stringMatching(/stored 150 labels .*\nskipped: 1 predictions not in the prediction log \(e\.g\. no-such-request\)/) });
   const run = await cli('monitor', 'run', model, '--wait', '--json');
   expect(run.code).toBe(0);
   const { workflowId, result } = JSON.parse(run.out) as { workflowId: string; result: MonitorResult };

@@ -4,7 +4,7 @@ import type { Command } from '../command';
 
 export const labelsCommand: Command = {
   name: 'labels',
-  summary: 'ingest delayed ground truth (request_id,label as CSV or NDJSON) for served predictions',
+  summary: 'ingest delayed ground truth (request_id,label[,row] as CSV or NDJSON) for served predictions',
   usage: 'mlops labels <file.csv|file.ndjson> [--model <name>] [--strict] [--json]',
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' }, strict: { type: 'boolean' } }, ['file']);
@@ -18,8 +18,8 @@ export const labelsCommand: Command = {
       const models = Object.entries(r.byModel).map(([m, n]) => `${m}: ${n}`).join(', ');
       ctx.out(r.alreadyIngested ? `${r.file} was ingested before (${r.storedAt}); nothing new stored` : `stored ${r.stored} labels from ${r.file} (${models})`);
       const skipped = [
-        r.skipped.unknownRequestIds ? `${r.skipped.unknownRequestIds} request ids not in the prediction log (e.g. ${r.unknownExamples.join(', ')})` : '',
-        r.skipped.emptyValues ? `${r.skipped.emptyValues} rows with an empty request_id or label` : '',
+        r.skipped.unknownRequestIds ? `${r.skipped.unknownRequestIds} predictions not in the prediction log (e.g. ${r.unknownExamples.join(', ')})` : '',
+        r.skipped.invalidValues ? `${r.skipped.invalidValues} rows with an empty request_id or label or a row that is not a whole number` : '',
         r.skipped.repeated ? `${r.skipped.repeated} repeated rows` : '',
       ].filter(Boolean);
       if (skipped.length) ctx.out(`skipped: ${skipped.join('; ')}`);

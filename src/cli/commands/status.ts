@@ -2,7 +2,7 @@ import { describeLifecycle } from '../../client';
 import { workflowUiLink, type LifecycleStatus } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { fixed, pct, table } from '../format';
+import { renderApproval, renderComparison } from '../approval-format';
 
 function render(s: LifecycleStatus): string[] {
   const lines = [`model:        ${s.model}`, `stage:        ${s.stage}`, `requested by: ${s.requestedBy} (${s.trigger})${s.reason ? ` — ${s.reason}` : ''}`];
@@ -11,19 +11,16 @@ function render(s: LifecycleStatus): string[] {
   if (s.validation) lines.push(`validation:   ${s.validation.passed ? 'passed' : `failed — ${s.validation.failures.join('; ')}`}`);
   if (s.evaluation) {
     const e = s.evaluation;
-    const rows: (string | number)[][] = [['candidate', pct(e.candidate.accuracy), fixed(e.candidate.macroF1), fixed(e.candidate.logLoss)]];
-    if (e.champion) {
-      const c = e.champion.metrics;
-      rows.push([`champion v${e.champion.version}`, pct(c.accuracy), fixed(c.macroF1), fixed(c.logLoss)]);
-      rows.push(['difference', pct(e.candidate.accuracy - c.accuracy), fixed(e.candidate.macroF1 - c.macroF1), fixed(e.candidate.logLoss - c.logLoss)]);
-    }
-    lines.push('', table(['', 'accuracy', 'macro-F1', 'log-loss'], rows), '');
+    lines.push('', renderComparison(e), '');
     lines.push(`gate:         ${e.blessed ? 'blessed' : 'not blessed'}${e.checks.length ? ` (${e.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.detail}`).join(', ')})` : ''}`);
   }
-  if (s.deadline) lines.push(`deadline:     ${s.deadline}`);
+  if (s.approval) lines.push(...renderApproval(s.approval));
   if (s.decisions.length) {
     lines.push('decisions:');
-    for (const d of s.decisions) lines.push(`  ${d.at} ${d.kind} by ${d.approver}${d.comment ? ` "${d.comment}"` : ''}${d.accepted ? '' : ` — refused: ${d.reason}`}`);
+    for (const d of s.decisions) {
+      const how = [d.via, d.signed ? 'signed' : '', d.stage ? `stage ${d.stage}` : ''].filter(Boolean).join(', ');
+      lines.push(`  ${d.at} ${d.kind} by ${d.approver}${how ? ` [${how}]` : ''}${d.comment ? ` "${d.comment}"` : ''}${d.accepted ? '' : ` — refused (${d.code ?? 'refused'}): ${d.reason}`}`);
+    }
   }
   if (s.failure) lines.push(`failure:      ${s.failure}`);
   return lines;

@@ -88,6 +88,9 @@ export async function trainSoftmax(
   const classWeight = (k: number): number => opts.classWeights?.[k] ?? 1;
 
   for (let epoch = state.epoch; epoch < opts.epochs; epoch++) {
+    // Each epoch's order derives from the RNG state alone (not the previous order), so a checkpoint that
+    // stores the RNG state resumes bit-for-bit.
+    for (let i = 0; i < n; i++) order[i] = i;
     rng.shuffle(order);
     let epochLoss = 0;
     for (let start = 0; start < n; start += batchSize) {

@@ -1,0 +1,21 @@
+import { workflowUiLink, type AppConfig } from '../domain';
+import { ApproverDirectoryFiles } from './approver-directory';
+import { SqliteAuditLog } from './sqlite-audit-log';
+import type { SqliteRegistry } from './sqlite-registry';
+
+/** What the governance activities need: the audit log, the approver directory, where escalations go. */
+export interface GovernanceAdapters {
+  readonly audit: SqliteAuditLog;
+  readonly approvers: Pick<ApproverDirectoryFiles, 'load'>;
+  readonly escalationWebhookUrl?: string;
+  readonly workflowLink: (workflowId: string, runId: string) => string;
+}
+
+export function createGovernanceAdapters(config: AppConfig, registry: SqliteRegistry): GovernanceAdapters {
+  return {
+    audit: new SqliteAuditLog(registry.db),
+    approvers: new ApproverDirectoryFiles(config.governance.approversFile, config.governance.keysDir),
+    ...(config.governance.escalationWebhookUrl ? { escalationWebhookUrl: config.governance.escalationWebhookUrl } : {}),
+    workflowLink: (workflowId, runId) => workflowUiLink(config, workflowId, runId),
+  };
+}

@@ -1,0 +1,53 @@
+import type { ApprovalView, EvaluationReport } from '../domain';
+import { fixed, pct, table } from './format';
+
+/** "3d 4h", "12m", "40s": how long ago or how far ahead, for people. */
+export function humanDuration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  const units: [number, string][] = [[86_400, 'd'], [3_600, 'h'], [60, 'm'], [1, 's']];
+  const parts: string[] = [];
+  let rest = s;
+  for (const [size, unit] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join(' ') || '0s';
+}
+
+/** Votes per stage, e.g. "ml-review 1/2 (alice) → risk 0/1". */
+export function votesLine(view: ApprovalView): string {
+  return view.stages.map((s) => `${s.name} ${s.approvals.length}/${s.quorum}${s.approvals.length ? ` (${s.approvals.map((v) => v.approver).join(', ')})` : ''}`).join(' → ');
+}
+
+export function renderApproval(view: ApprovalView, now = Date.now()): string[] {
+  const rules = [view.fourEyes ? 'four-eyes' : '', view.requireSignature ? 'signed decisions' : ''].filter(Boolean).join(', ');
+  const lines = [`approval:     ${view.phase}${view.currentStage ? `, stage "${view.currentStage}"` : ''}${rules ? ` (${rules})` : ''}`];
+  for (const s of view.stages) {
+    const who = s.eligible === 'anyone' ? 'anyone' : s.eligible.join(', ') || 'nobody known';
+    lines.push(`  ${s.name.padEnd(14)} ${s.approvals.length}/${s.quorum} approvals${s.approvals.length ? `: ${s.approvals.map((v) => v.approver).join(', ')}` : ''}  — eligible: ${who}`);
+  }
+  lines.push(`  opened ${view.openedAt} (${humanDuration(now - Date.parse(view.openedAt))} ago)`);
+  const open = view.phase === 'open';
+  if (view.deadline && (open || view.closedBy === 'deadline')) {
+    lines.push(`  deadline ${view.deadline} (${Date.parse(view.deadline) > now ? `in ${humanDuration(Date.parse(view.deadline) - now)}` : 'passed'}), then ${view.onTimeout}`);
+  }
+  if (view.escalatedAt) lines.push(`  escalated ${view.escalatedAt}`);
+  else if (view.escalateAt && open) lines.push(`  escalates ${view.escalateAt}`);
+  if (view.closedBy) lines.push(`  closed by the ${view.closedBy}`);
+  return lines;
+}
+
+/** Candidate vs champion, with the differences an approver weighs. */
+export function renderComparison(e: EvaluationReport): string {
+  const rows: (string | number)[][] = [['candidate', pct(e.candidate.accuracy), fixed(e.candidate.macroF1), fixed(e.candidate.logLoss)]];
+  if (e.champion) {
+    const c = e.champion.metrics;
+    const signedPct = (v: number) => `${v >= 0 ? '+' : ''}${pct(v)}`;
+    const signedFixed = (v: number) => `${v >= 0 ? '+' : ''}${fixed(v)}`;
+    rows.push([`champion v${e.champion.version}`, pct(c.accuracy), fixed(c.macroF1), fixed(c.logLoss)]);
+    rows.push(['difference', signedPct(e.candidate.accuracy - c.accuracy), signedFixed(e.candidate.macroF1 - c.macroF1), signedFixed(e.candidate.logLoss - c.logLoss)]);
+  }
+  return table(['', 'accuracy', 'macro-F1', 'log-loss'], rows);
+}

@@ -1,0 +1,48 @@
+import { listPendingApprovals } from '../../client';
+import { workflowUiLink } from '../../domain';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { humanDuration, renderApproval, renderComparison, votesLine } from '../approval-format';
+import { table } from '../format';
+
+export const pendingCommand: Command = {
+  name: 'pending',
+  summary: 'the approval inbox: runs awaiting a decision, with votes, deadline and evidence (add --details)',
+  usage: 'mlops pending [--details] [--json]',
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs(argv, { details: { type: 'boolean' } }, []);
+    const pending = await listPendingApprovals(await ctx.client(), ctx.config);
+    if (values['json']) {
+      ctx.json(pending.map((p) => ({ ...p, ui: workflowUiLink(ctx.config, p.workflowId, p.runId) })));
+      return 0;
+    }
+    if (!pending.length) {
+      ctx.out('nothing awaits approval');
+      return 0;
+    }
+    const now = Date.now();
+    ctx.out(
+      table(
+        ['workflow', 'model', 'version', 'requested by', 'waiting', 'deadline', 'votes', 'accuracy Δ'],
+        pending.map((p) => {
+          const e = p.evaluation;
+          const delta = e?.champion ? `${e.candidate.accuracy >= e.champion.metrics.accuracy ? '+' : ''}${((e.candidate.accuracy - e.champion.metrics.accuracy) * 100).toFixed(1)} pt` : 'no champion';
+          const deadline = p.approval?.deadline ? (Date.parse(p.approval.deadline) > now ? `in ${humanDuration(Date.parse(p.approval.deadline) - now)}` : 'passed') : 'none';
+          return [p.workflowId, p.model, p.version, p.requestedBy, p.approval ? humanDuration(now - Date.parse(p.approval.openedAt)) : '', deadline, p.approval ? votesLine(p.approval) : '', delta];
+        }),
+      ),
+    );
+    if (values['details']) {
+      for (const p of pending) {
+        ctx.out(`\n${p.workflowId} — ${p.model} v${p.version ?? '?'}, requested by ${p.requestedBy}${p.reason ? `: ${p.reason}` : ''}`);
+        if (p.dataset) ctx.out(`dataset snapshot ${p.dataset.id.slice(0, 16)}…, ${p.dataset.rowCount} rows`);
+        if (p.evaluation) ctx.out(`${renderComparison(p.evaluation)}\nmachine gate: ${p.evaluation.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.detail}`).join(', ') || 'no thresholds'}`);
+        if (p.approval) ctx.out(renderApproval(p.approval, now).join('\n'));
+        ctx.out(`web UI: ${workflowUiLink(ctx.config, p.workflowId, p.runId)}`);
+      }
+    } else {
+      ctx.out('\ndecide with: mlops approve|reject <workflow> --as <name> [--key <private key>]   (evidence: mlops pending --details)');
+    }
+    return 0;
+  },
+};

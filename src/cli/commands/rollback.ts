@@ -1,0 +1,56 @@
+import { userInfo } from 'node:os';
+import { DeploymentStore } from '../../adapters';
+import { deploymentHandle, startRollback } from '../../client';
+import { previousProductionVersion, workflowUiLink } from '../../domain';
+import { parseCommandArgs, UsageError } from '../args';
+import type { Command } from '../command';
+import type { CliContext } from '../context';
+
+/**
+ * A deployment row left `running` by a workflow that no longer runs (terminated, timed out) would block every
+ * later deployment of the model; it is closed as failed. One still running is a reason to stop.
+ */
+async function clearStaleDeployment(ctx: CliContext, store: DeploymentStore, model: string): Promise<void> {
+  const running = store.running(model);
+  if (!running) return;
+  const execution = await deploymentHandle(await ctx.client(), running.workflowId)
+    .describe()
+    .then((d) => d.status.name)
+    .catch(() => 'NOT_FOUND');
+  if (execution === 'RUNNING') throw new Error(`deployment #${running.id} of ${model} (v${running.toVersion}, workflow ${running.workflowId}) is in progress; abort it first: mlops rollout abort ${model} --as <name>`);
+  store.finish(running.id, 'failed', `workflow ${running.workflowId} ended (${execution}) without recording an outcome`, running.steps);
+}
+
+export const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'move production back to an earlier version (default: the previous one), through the deployment workflow',
+  usage: 'mlops rollback <model> [--to <version>] [--as <name>] [--reason <text>] [--json]',
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs(argv, { to: { type: 'string' }, as: { type: 'string' }, reason: { type: 'string' } }, ['model']);
+    const model = positionals[0] as string;
+    const registry = ctx.registry();
+    const current = registry.findByAlias(model, 'production');
+    if (!current) throw new Error(`no version of ${model} is in production`);
+    let target: number | null;
+    if (values['to'] !== undefined) {
+      target = Number(values['to']);
+      if (!Number.isInteger(target) || target < 1) throw new UsageError(`--to must be a version number, got "${String(values['to'])}"`);
+    } else {
+      target = previousProductionVersion(registry.aliasHistory(model), current.version);
+      if (target === null) throw new Error(`${model} v${current.version} is the first version ever in production; name a version with --to`);
+    }
+    if (target === current.version) throw new Error(`${model} v${target} is already in production`);
+    registry.getVersion(model, target);
+    await clearStaleDeployment(ctx, new DeploymentStore(registry.db), model);
+
+    const actor = (values['as'] as string | undefined) ?? userInfo().username;
+    const reason = (values['reason'] as string | undefined) ?? `rollback from v${current.version} to v${target}`;
+    const handle = await startRollback(await ctx.client(), ctx.config, { model, version: target, actor, reason });
+    const ui = workflowUiLink(ctx.config, handle.workflowId, handle.firstExecutionRunId);
+    if (!values['json']) ctx.out(`rolling ${model} back from v${current.version} to v${target}\n  workflow: ${handle.workflowId}\n  web UI:   ${ui}`);
+    const result = await handle.result();
+    if (values['json']) ctx.json({ workflowId: handle.workflowId, ui, ...result });
+    else ctx.out(`${result.outcome === 'promoted' ? '✔' : '✗'} ${model}: production is v${registry.findByAlias(model, 'production')?.version} (deployment #${result.deploymentId}: ${result.reason})`);
+    return result.outcome === 'promoted' ? 0 : 1;
+  },
+};

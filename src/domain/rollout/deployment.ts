@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { deploymentSpecSchema, type Strategy } from './strategy';
+import type { GuardReport, ShadowReport } from './guards';
+
+/** Public contract of the deployment workflow: input, signal payloads, status query and result. */
+
+export const DEPLOYMENT_WORKFLOW_TYPE = 'deploymentWorkflow';
+
+export const deploymentKinds = ['release', 'rollback'] as const;
+export type DeploymentKind = (typeof deploymentKinds)[number];
+
+export const deploymentInputSchema = z
+  .object({
+    model: z.string().min(1).max(63),
+    /** The version to bring into production. */
+    version: z.number().int().positive(),
+    kind: z.enum(deploymentKinds).default('release'),
+    deployment: deploymentSpecSchema.prefault({}),
+    actor: z.string().trim().min(1).max(200),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export type DeploymentInput = z.input<typeof deploymentInputSchema>;
+
+/** Payload of the pause, resume, abort and promote signals. */
+export const rolloutCommandSchema = z
+  .object({
+    actor: z.string().trim().min(1, 'actor is required').max(200),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export type RolloutCommand = z.infer<typeof rolloutCommandSchema>;
+export type RolloutCommandKind = 'pause' | 'resume' | 'abort' | 'promote';
+
+export const deploymentStates = ['starting', 'canary', 'shadow', 'awaiting-decision', 'promoting', 'rolling-back', 'promoted', 'rolled-back', 'failed'] as const;
+export type DeploymentState = (typeof deploymentStates)[number];
+
+/** What the deployments table stores as the state of a row. */
+export type DeploymentRecordState = 'running' | 'promoted' | 'rolled-back' | 'failed';
+
+export interface RolloutStep {
+  readonly mode: Strategy;
+  /** Candidate's share of traffic (canary) or null (direct: all of it at once; shadow: a copy). */
+  readonly percent: number | null;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  /** Extra bake periods waited for enough traffic. */
+  readonly extensions: number;
+  readonly report?: GuardReport;
+}
+
+export interface RolloutEvent {
+  readonly kind: RolloutCommandKind;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly at: string;
+  readonly accepted: boolean;
+  readonly note?: string;
+}
+
+export interface DeploymentStatus {
+  readonly model: string;
+  readonly kind: DeploymentKind;
+  /** The strategy run (a canary or shadow without a stable version to compare with runs as direct). */
+  readonly strategy: Strategy;
+  readonly requestedStrategy: Strategy;
+  readonly fromVersion: number | null;
+  readonly toVersion: number;
+  readonly state: DeploymentState;
+  readonly paused: boolean;
+  readonly deploymentId?: number;
+  readonly steps: readonly RolloutStep[];
+  readonly shadow?: ShadowReport;
+  readonly events: readonly RolloutEvent[];
+  readonly outcomeReason?: string;
+}
+
+export type DeploymentOutcome = 'promoted' | 'rolled-back';
+
+export interface DeploymentResult {
+  readonly outcome: DeploymentOutcome;
+  readonly model: string;
+  readonly kind: DeploymentKind;
+  readonly strategy: Strategy;
+  readonly fromVersion: number | null;
+  readonly toVersion: number;
+  readonly deploymentId: number;
+  readonly reason: string;
+  readonly steps: readonly RolloutStep[];
+  readonly shadow?: ShadowReport;
+}
+
+/** Business ids: one release deployment per model version; rollbacks are stamped. */
+export const deploymentWorkflowId = (model: string, version: number): string => `deploy-${model}-v${version}`;
+
+export function rollbackWorkflowId(model: string, version: number, now: Date, suffix: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `rollback-${model}-v${version}-${stamp}-${suffix}`;
+}

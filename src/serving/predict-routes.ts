@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { noopPredictionSink, type PredictionRole } from '../domain';
+import type { Prediction } from '../domain/ml';
+import type { LoadedVersion, ModelRoute } from './model-router';
+import { describeIssues, MAX_BATCH } from './request-schema';
+import { errorBody, type ServerContext } from './server-context';
+import type { RequestOutcome } from './version-stats';
+import type { VersionMeters } from './serving-metrics';
+
+type Row = Record<string, number | string | null>;
+
+/** Which version and role answered a predict request, for the response hook's measurements. */
+const servedBy = new WeakMap<FastifyRequest, { version: LoadedVersion; role: PredictionRole }>();
+
+const outcomeOf = (status: number): RequestOutcome => (status < 400 ? 'ok' : status < 500 ? 'rejected' : 'error');
+
+function modelInfo(route: ModelRoute) {
+  const v = route.stable;
+  return {
+    name: route.name,
+    version: v.version,
+    alias: 'production',
+    loadedAt: v.loadedAt,
+    features: v.model.artifact.features,
+    classes: v.classes,
+    rollout: route.candidate ? { candidate: route.candidate.version, mode: route.mode, percent: route.percent, since: route.routedAt } : null,
+  };
+}
+
+const predictionJson = { type: 'object', properties: { label: { type: 'string' }, probabilities: { type: 'object', additionalProperties: { type: 'number' } } } } as const;
+/** Serialised by a compiled serializer rather than JSON.stringify: most of the request path is the answer. */
+const predictResponseSchema = {
+  200: {
+    type: 'object',
+    properties: { model: { type: 'string' }, version: { type: 'integer' }, requestId: { type: 'string' }, prediction: predictionJson, predictions: { type: 'array', items: predictionJson } },
+  },
+} as const;
+
+/** Public API: model info and predictions (single row or batch), with canary routing and shadow copies. */
+export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { router, stats, metrics, sink } = ctx;
+
+  const meterCache = new WeakMap<LoadedVersion, Partial<Record<PredictionRole, VersionMeters>>>();
+  const metersOf = (v: LoadedVersion, role: PredictionRole): VersionMeters => {
+    let perRole = meterCache.get(v);
+    if (!perRole) meterCache.set(v, (perRole = {}));
+    return (perRole[role] ??= metrics.meters(v.name, v.version, role));
+  };
+  const recording = sink !== noopPredictionSink;
+
+  const recordRows = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], predictions: readonly Prediction[], primaryLabels?: readonly string[]) => {
+    const meters = metersOf(v, role);
+    const at = recording ? new Date().toISOString() : '';
+    predictions.forEach((p, i) => {
+      const agreed = primaryLabels ? p.label === primaryLabels[i] : null;
+      stats.row(v.name, v.version, role, v.classes, v.classes.indexOf(p.label), agreed);
+      meters.label(p.label);
+      if (agreed !== null) meters.agreement(agreed);
+      if (recording) sink.record({ requestId, row: i, at, model: v.name, version: v.version, role, features: rows[i] as Row, label: p.label, probabilities: p.probabilities });
+    });
+    meters.rows(predictions.length);
+  };
+
+  const observe = (v: LoadedVersion, role: PredictionRole, status: number, ms: number) => {
+    const outcome = outcomeOf(status);
+    stats.request(v.name, v.version, role, v.classes, ms, outcome);
+    metersOf(v, role).request(status, ms / 1000, outcome === 'ok' ? null : outcome === 'rejected' ? 'rejected' : 'internal');
+  };
+
+  /** The candidate scores a copy of the rows after the caller has its answer; its output is only recorded. */
+  const scoreShadow = (candidate: LoadedVersion, requestId: string, rows: readonly Row[], primaryLabels: readonly string[]) => {
+    const started = performance.now();
+    let status = 200;
+    const parsed = candidate.batchSchema.safeParse({ instances: rows });
+    if (!parsed.success) status = 400;
+    else {
+      try {
+        const predictions = rows.map((r) => candidate.model.predict(r));
+        recordRows(candidate, 'shadow', requestId, rows, predictions, primaryLabels);
+      } catch (err) {
+        status = 500;
+        ctx.logger.warn({ err, model: candidate.name, version: candidate.version }, 'shadow scoring failed');
+      }
+    }
+    observe(candidate, 'shadow', status, performance.now() - started);
+  };
+
+  app.addHook('onResponse', (req, reply, done) => {
+    const served = servedBy.get(req);
+    if (served) observe(served.version, served.role, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+
+  app.get('/v1/models', async () => ({ models: router.list().map(modelInfo) }));
+
+  app.get<{ Params: { name: string } }>('/v1/models/:name', async (req, reply) => {
+    const route = router.route(req.params.name);
+    if (!route) return reply.code(404).send(errorBody(404, `model "${req.params.name}" is not being served`, req.id));
+    return modelInfo(route);
+  });
+
+  app.post<{ Params: { name: string } }>('/v1/models/:name/predict', { schema: { response: predictResponseSchema } }, async (req, reply) => {
+    const suppliedId = req.headers['x-request-id'];
+    const picked = router.pick(req.params.name, typeof suppliedId === 'string' && suppliedId ? suppliedId : undefined);
+    if (!picked) return reply.code(404).send(errorBody(404, `model "${req.params.name}" is not being served`, req.id));
+    const { route, served, role } = picked;
+    servedBy.set(req, { version: served, role });
+
+    const body = req.body;
+    const single = typeof body === 'object' && body !== null && !Array.isArray(body) && 'instance' in body;
+    const parsed = single ? served.singleSchema.safeParse(body) : served.batchSchema.safeParse(body);
+    if (!parsed.success) {
+      const hint = single ? 'expected {"instance": {<feature>: value, …}}' : `expected {"instances": [{<feature>: value, …}, …]} with 1..${MAX_BATCH} rows, or {"instance": {…}}`;
+      return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.artifact.features });
+    }
+    const rows: Row[] = 'instance' in parsed.data ? [parsed.data.instance as Row] : (parsed.data.instances as Row[]);
+    const predictions = rows.map((r) => served.model.predict(r));
+    recordRows(served, role, req.id, rows, predictions);
+    if (route.mode === 'shadow' && route.candidate) {
+      const candidate = route.candidate;
+      const labels = predictions.map((p) => p.label);
+      setImmediate(() => scoreShadow(candidate, req.id, rows, labels));
+    }
+    const head = { model: served.name, version: served.version, requestId: req.id };
+    return single ? { ...head, prediction: predictions[0] } : { ...head, predictions };
+  });
+}

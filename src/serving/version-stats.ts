@@ -1,0 +1,128 @@
+import type { PredictionRole, VersionWindowStats, WindowStats } from '../domain';
+
+/**
+ * Recent measurements per model version and role, in fixed-size rings (typed arrays, no per-request
+ * allocation), so the guards can ask "what happened since T" for any window the rings still cover.
+ */
+const REQUEST_CAPACITY = 20_000;
+const ROW_CAPACITY = 50_000;
+const MAX_SERIES_PER_MODEL = 12;
+
+export type RequestOutcome = 'ok' | 'error' | 'rejected';
+const outcomeCode: Record<RequestOutcome, number> = { ok: 0, error: 1, rejected: 2 };
+
+class Series {
+  private readonly reqTime = new Float64Array(REQUEST_CAPACITY);
+  private readonly reqLatency = new Float32Array(REQUEST_CAPACITY);
+  private readonly reqOutcome = new Uint8Array(REQUEST_CAPACITY);
+  private reqCount = 0;
+  private readonly rowTime = new Float64Array(ROW_CAPACITY);
+  private readonly rowLabel = new Int16Array(ROW_CAPACITY);
+  /** -1: not compared, 0: disagreed with the primary answer, 1: agreed. */
+  private readonly rowAgreement = new Int8Array(ROW_CAPACITY);
+  private rowCount = 0;
+  lastWrite = 0;
+
+  constructor(
+    readonly version: number,
+    readonly role: PredictionRole,
+    readonly classes: readonly string[],
+  ) {}
+
+  addRequest(at: number, latencyMs: number, outcome: RequestOutcome): void {
+    const i = this.reqCount++ % REQUEST_CAPACITY;
+    this.reqTime[i] = at;
+    this.reqLatency[i] = latencyMs;
+    this.reqOutcome[i] = outcomeCode[outcome];
+    this.lastWrite = at;
+  }
+
+  addRow(at: number, labelIndex: number, agreed: boolean | null): void {
+    const i = this.rowCount++ % ROW_CAPACITY;
+    this.rowTime[i] = at;
+    this.rowLabel[i] = labelIndex;
+    this.rowAgreement[i] = agreed === null ? -1 : agreed ? 1 : 0;
+    this.lastWrite = at;
+  }
+
+  window(since: number): VersionWindowStats {
+    let requests = 0;
+    let errors = 0;
+    let rejected = 0;
+    const latencies: number[] = [];
+    for (let n = 0, i = (this.reqCount - 1 + REQUEST_CAPACITY) % REQUEST_CAPACITY; n < Math.min(this.reqCount, REQUEST_CAPACITY); n++, i = (i - 1 + REQUEST_CAPACITY) % REQUEST_CAPACITY) {
+      if ((this.reqTime[i] as number) < since) continue;
+      requests++;
+      const o = this.reqOutcome[i];
+      if (o === outcomeCode.error) errors++;
+      else if (o === outcomeCode.rejected) rejected++;
+      latencies.push(this.reqLatency[i] as number);
+    }
+    const counts = new Array<number>(this.classes.length).fill(0);
+    let rows = 0;
+    let compared = 0;
+    let agreed = 0;
+    for (let n = 0, i = (this.rowCount - 1 + ROW_CAPACITY) % ROW_CAPACITY; n < Math.min(this.rowCount, ROW_CAPACITY); n++, i = (i - 1 + ROW_CAPACITY) % ROW_CAPACITY) {
+      if ((this.rowTime[i] as number) < since) continue;
+      rows++;
+      counts[this.rowLabel[i] as number] = (counts[this.rowLabel[i] as number] ?? 0) + 1;
+      const a = this.rowAgreement[i] as number;
+      if (a >= 0) {
+        compared++;
+        agreed += a;
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] as number;
+    const labels: Record<string, number> = {};
+    this.classes.forEach((c, k) => {
+      if (counts[k]) labels[c] = counts[k] as number;
+    });
+    return {
+      version: this.version,
+      role: this.role,
+      requests,
+      errors,
+      rejected,
+      latencyMs: latencies.length ? { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: latencies[latencies.length - 1] as number } : null,
+      rows,
+      labels,
+      ...(this.role === 'shadow' ? { agreement: { compared, agreed } } : {}),
+    };
+  }
+}
+
+export class VersionStats {
+  private readonly models = new Map<string, Map<string, Series>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private series(model: string, version: number, role: PredictionRole, classes: readonly string[]): Series {
+    let perModel = this.models.get(model);
+    if (!perModel) this.models.set(model, (perModel = new Map()));
+    const key = `${version}:${role}`;
+    let s = perModel.get(key);
+    if (!s) {
+      if (perModel.size >= MAX_SERIES_PER_MODEL) {
+        const stalest = [...perModel.entries()].sort((a, b) => a[1].lastWrite - b[1].lastWrite)[0];
+        if (stalest) perModel.delete(stalest[0]);
+      }
+      perModel.set(key, (s = new Series(version, role, classes)));
+    }
+    return s;
+  }
+
+  request(model: string, version: number, role: PredictionRole, classes: readonly string[], latencyMs: number, outcome: RequestOutcome): void {
+    this.series(model, version, role, classes).addRequest(this.now(), latencyMs, outcome);
+  }
+
+  /** `labelIndex` is the index of the predicted label in the version's classes. */
+  row(model: string, version: number, role: PredictionRole, classes: readonly string[], labelIndex: number, agreed: boolean | null = null): void {
+    this.series(model, version, role, classes).addRow(this.now(), labelIndex, agreed);
+  }
+
+  window(model: string, since: number): WindowStats {
+    const versions = [...(this.models.get(model)?.values() ?? [])].map((s) => s.window(since));
+    return { model, since: new Date(since).toISOString(), until: new Date(this.now()).toISOString(), versions };
+  }
+}

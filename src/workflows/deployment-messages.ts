@@ -1,0 +1,13 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DeploymentStatus, RolloutCommand } from '../domain';
+
+/**
+ * The deployment workflow's public message contract. Each signal takes `{"actor": "<who>", "reason": "…"}`:
+ *   temporal workflow signal --workflow-id deploy-<model>-v<n> --name pause --input '{"actor":"ops"}'
+ */
+export const pauseSignal = defineSignal<[RolloutCommand]>('pause');
+export const resumeSignal = defineSignal<[RolloutCommand]>('resume');
+export const abortSignal = defineSignal<[RolloutCommand]>('abort');
+/** Promotes a shadow candidate a person was asked about (low agreement); refused at any other time. */
+export const promoteSignal = defineSignal<[RolloutCommand]>('promote');
+export const deploymentStatusQuery = defineQuery<DeploymentStatus>('deploymentStatus');

@@ -1,0 +1,23 @@
+import { ConfigError, parseConfig, workflowUiLink } from '../../src/domain';
+
+test('defaults give a complete, frozen config for a local dev stack', () => {
+  const c = parseConfig({});
+  expect(c.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', uiUrl: 'http://localhost:8233', taskQueue: 'mlops' });
+  expect(c.registryPath).toBe('.data/registry.db');
+  expect(c.server.url).toBe('http://127.0.0.1:8700');
+  expect(Object.isFrozen(c)).toBe(true);
+  expect(workflowUiLink(c, 'lifecycle-x', 'r1')).toBe('http://localhost:8233/namespaces/default/workflows/lifecycle-x/r1/history');
+});
+
+test('a bad value stops with a message naming the setting and the value', () => {
+  expect(() => parseConfig({ MLOPS_SERVER_PORT: 'eighty' })).toThrow(ConfigError);
+  expect(() => parseConfig({ MLOPS_SERVER_PORT: '70000' })).toThrow(/MLOPS_SERVER_PORT.*"70000"/);
+  expect(() => parseConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS: host:port/);
+  expect(() => parseConfig({ MLOPS_ADMIN_TOKEN: 'short' })).toThrow(/MLOPS_ADMIN_TOKEN/);
+});
+
+test('boolean flags parse "false" as false (no z.coerce.boolean pitfall)', () => {
+  expect(parseConfig({ MLOPS_LOG_PRETTY: 'false' }).log.pretty).toBe(false);
+  expect(parseConfig({ MLOPS_LOG_PRETTY: '1' }).log.pretty).toBe(true);
+  expect(() => parseConfig({ MLOPS_LOG_PRETTY: 'maybe' })).toThrow(/MLOPS_LOG_PRETTY/);
+});

@@ -1,0 +1,89 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApproverDirectoryError, ApproverDirectoryFiles, SqliteAuditLog, SqliteRegistry, type NewVersion } from '../../../src/adapters';
+import type { AuditEventInput } from '../../../src/domain';
+import { tempDir } from '../../support/paths';
+
+const event = (seq: number, over: Partial<AuditEventInput> = {}): AuditEventInput => ({
+  seq,
+  at: `2026-01-01T00:00:0${seq}.000Z`,
+  kind: 'decision.accepted',
+  actor: 'alice',
+  model: 'churn',
+  version: 1,
+  details: { decision: 'approve', via: 'signal' },
+  ...over,
+});
+
+describe('audit log (SQLite)', () => {
+  let registry: SqliteRegistry;
+  let audit: SqliteAuditLog;
+  beforeEach(() => {
+    registry = new SqliteRegistry(':memory:');
+    audit = new SqliteAuditLog(registry.db);
+  });
+  afterEach(() => registry.close());
+
+  test('appends are idempotent per workflow run and sequence number (a retried activity adds nothing)', () => {
+    expect(audit.append('wf-1', 'run-1', [event(1), event(2)])).toEqual({ inserted: 2 });
+    expect(audit.append('wf-1', 'run-1', [event(2), event(3)])).toEqual({ inserted: 1 });
+    expect(audit.append('wf-1', 'run-2', [event(1)])).toEqual({ inserted: 1 });
+    expect(audit.list({ workflowId: 'wf-1', runId: 'run-1' }).map((e) => e.eventKey)).toEqual(['wf-1/run-1/1', 'wf-1/run-1/2', 'wf-1/run-1/3']);
+    expect(audit.list({ model: 'churn' })).toHaveLength(4);
+    expect(audit.list({ model: 'other' })).toEqual([]);
+    expect(() => audit.append('wf-1', 'run-1', [event(3, { actor: 'mallory' })])).toThrow(/append-only/);
+  });
+
+  test('the database refuses to update or delete audit rows, whatever the SQL', () => {
+    audit.append('wf-1', 'run-1', [event(1)]);
+    expect(() => registry.db.prepare("UPDATE audit_events SET actor = 'mallory'").run()).toThrow(/append-only/);
+    expect(() => registry.db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    expect(() => registry.db.prepare("INSERT OR REPLACE INTO audit_events (event_key, at, recorded_at, kind, actor, details_json) VALUES ('wf-1/run-1/1', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
+    expect(() => registry.db.prepare("INSERT OR REPLACE INTO audit_events (id, event_key, at, recorded_at, kind, actor, details_json) VALUES (1, 'new', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
+    expect(() => registry.db.prepare("UPDATE OR REPLACE audit_events SET event_key = 'x'").run()).toThrow(/append-only/);
+    expect(audit.list()[0]).toMatchObject({ actor: 'alice', details: { decision: 'approve' } });
+  });
+
+  test('every alias move is audited by the database, in the same transaction', () => {
+    const version: NewVersion = {
+      modelName: 'churn', status: 'approved', datasetId: 'd', datasetPath: '/d', datasetRows: 1, spec: {}, params: {},
+      metrics: { accuracy: 1, macroF1: 1, logLoss: 0, rows: 1 }, evaluation: { candidate: { accuracy: 1, macroF1: 1, logLoss: 0, rows: 1 }, champion: null, checks: [], blessed: true, testRows: 1 },
+      artifactPath: '/a', artifactSha256: 'h', codeVersion: null, workflowId: 'wf-1', runId: 'run-1', requestedBy: 'rita',
+    };
+    registry.registerVersion(version);
+    registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1', reason: 'approved' });
+    registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1' }); // retried: no second move
+    expect(audit.list()).toEqual([
+      expect.objectContaining({ kind: 'alias.moved', actor: 'alice', model: 'churn', version: 1, workflowId: 'wf-1', runId: 'run-1', details: { alias: 'production', fromVersion: null, toVersion: 1, reason: 'approved' } }),
+    ]);
+  });
+});
+
+describe('approver directory (files)', () => {
+  test('reads roles from the approvers file and Ed25519 keys from the keys directory; missing ones are empty', async () => {
+    const dir = tempDir('approvers');
+    const keys = join(dir, 'keys');
+    mkdirSync(keys);
+    writeFileSync(join(dir, 'approvers.json'), JSON.stringify({ approvers: { Alice: { roles: ['ml-lead'] }, bob: { roles: [] } } }));
+    const { publicKey } = generateKeyPairSync('ed25519');
+    writeFileSync(join(keys, 'alice.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(keys, 'carol.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(keys, 'README'), 'ignored');
+    const loaded = await new ApproverDirectoryFiles(join(dir, 'approvers.json'), keys).load();
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url').toString('base64');
+    expect(loaded.people).toEqual({ alice: { roles: ['ml-lead'], publicKey: raw }, bob: { roles: [] }, carol: { roles: [], publicKey: raw } });
+    expect(await new ApproverDirectoryFiles(join(dir, 'none.json'), join(dir, 'none')).load()).toEqual({ people: {} });
+  });
+
+  test('a malformed approvers file or a non-Ed25519 key is an error, never skipped', async () => {
+    const dir = tempDir('approvers-bad');
+    writeFileSync(join(dir, 'approvers.json'), JSON.stringify({ approvers: { alice: { role: 'typo' } } }));
+    await expect(new ApproverDirectoryFiles(join(dir, 'approvers.json'), dir).load()).rejects.toThrow(ApproverDirectoryError);
+    const keys = join(dir, 'keys');
+    mkdirSync(keys);
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(join(keys, 'bob.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+    await expect(new ApproverDirectoryFiles(join(dir, 'missing.json'), keys).load()).rejects.toThrow(/ec key; approver keys must be Ed25519/);
+  });
+});
