@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   ParentClosePolicy,
   log,
@@ -36,15 +37,23 @@ const activities = (options: ActivityOptions, summary: string) => proxyActivitie
  * short monitor run (it waits for a human); awaiting the start makes sure it exists before we return. A
  * retrain already running under that id is Temporal's refusal, reported as such.
  */
-async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: string, windowEnd: string): Promise<RetrainOutcome> {
+async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: string, windowEnd: string): Promise<{ outcome: RetrainOutcome; failure?: ApplicationFailure }> {
   const at = new Date().toISOString();
   const workflowId = retrainWorkflowId(summary.model);
-  const prepared = await activities(dataStepOptions, `retrain data: base + labelled traffic before ${windowEnd}`).prepareRetrainSpec({
-    model: summary.model,
-    version: summary.version,
-    reportId: summary.reportId,
-    windowEnd,
-  });
+  let prepared;
+  try {
+    prepared = await activities(dataStepOptions, `retrain data: base + labelled traffic before ${windowEnd}`).prepareRetrainSpec({
+      model: summary.model,
+      version: summary.version,
+      reportId: summary.reportId,
+      windowEnd,
+    });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const detail = `the retrain data could not be prepared: ${err.cause?.message ?? err.message}`;
+    const type = err.cause instanceof ApplicationFailure && err.cause.type ? err.cause.type : FailureType.DatasetUnreadable;
+    return { outcome: { action: 'failed', kind, detail, at }, failure: ApplicationFailure.create({ type, message: detail, nonRetryable: true }) };
+  }
   const input: LifecycleInput = {
     spec: prepared.spec,
     requestedBy: `monitor:${workflowInfo().workflowId}`,
@@ -67,10 +76,10 @@ async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: 
       staticDetails: reason,
     });
     log.info('retrain started', { model: summary.model, workflowId, runId: child.firstExecutionRunId });
-    return { action: 'started', kind, detail: reason, workflowId, runId: child.firstExecutionRunId, at };
+    return { outcome: { action: 'started', kind, detail: reason, workflowId, runId: child.firstExecutionRunId, at } };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return { action: 'already-running', kind, detail: `a retrain is already running (${workflowId}); this finding started nothing new: ${reason}`, workflowId, at };
+    return { outcome: { action: 'already-running', kind, detail: `a retrain is already running (${workflowId}); this finding started nothing new: ${reason}`, workflowId, at } };
   }
 }
 
@@ -108,11 +117,13 @@ export async function modelMonitorWorkflow(rawInput: MonitorInput): Promise<Moni
   log.info('monitor report', { model, report: summary.reportId, verdict: summary.verdict, share: summary.drift.share });
 
   const decision = decideRetrain(summary, Date.now(), info.runStartTime.getTime());
-  const retrain: RetrainOutcome =
+  const { outcome: retrain, failure } =
     decision.action === 'retrain'
       ? await startRetrain(summary, decision.kind, decision.reason, summary.window.end)
-      : { action: decision.action, detail: decision.detail, at: new Date().toISOString() };
+      : { outcome: { action: decision.action, detail: decision.detail, at: new Date().toISOString() } satisfies RetrainOutcome, failure: undefined };
   await activities(registryStepOptions, `record the outcome: ${retrain.action}`).recordRetrainOutcome({ reportId: summary.reportId, outcome: retrain });
   setCurrentDetails(renderMonitorDetails(summary, retrain));
+  // The report and the outcome are stored; the run still fails, so the problem shows in the UI and in alerts.
+  if (failure) throw failure;
   return { model, reportId: summary.reportId, verdict: summary.verdict, window: summary.window, retrain };
 }

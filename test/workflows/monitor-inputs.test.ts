@@ -137,3 +137,16 @@ test('the model server logs every prediction with its request id and row, off th
   expect(records[0]).toMatchObject({ version: 1, role: 'primary', features: row, label: single.prediction.label, probabilities: single.prediction.probabilities });
   expect(records[3]?.features).toEqual({ ...row, wind: null });
 });
+
+test('retrain data that cannot be read: the outcome "failed" is stored with the report and the run fails once, non-retryable', async () => {
+  const model = uniqueModel('mon-nodata');
+  await deploy(stack, seattleSpec(model, { window: '1h', retrain: { enabled: true, dataset: { path: '/nonexistent/fresh-export.csv' } } }));
+  await serve(stack, model, await weatherRows('New York', 150));
+  const err = (await monitorOnce(stack, model).catch((e: unknown) => e)) as WorkflowFailedError;
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = err.cause as ApplicationFailure;
+  expect(cause.type).toBe(FailureType.DatasetNotFound);
+  expect(cause.nonRetryable).toBe(true);
+  const [report] = stack.monitoring.listReports(model);
+  expect(report).toMatchObject({ verdict: 'drift', retrain: { action: 'failed', kind: 'drift', detail: expect.stringMatching(/the retrain data could not be prepared: retrain base dataset not found: \/nonexistent\/fresh-export\.csv/) } });
+});

@@ -12,13 +12,7 @@ beforeAll(async () => {
   stack = await startStack('monitor-schedule');
   await stack.startWorker();
   // The CLI reads its settings from the environment, like in a shell: point it at this stack.
-  Object.assign(process.env, {
-    TEMPORAL_ADDRESS: stack.config.temporal.address,
-    MLOPS_TASK_QUEUE: stack.config.temporal.taskQueue,
-    MLOPS_DATA_DIR: stack.config.dataDir,
-    MLOPS_SERVER_PORT: String(stack.config.server.port),
-    MLOPS_PREDICTION_FLUSH_MS: '100',
-  });
+  Object.assign(process.env, stack.env);
 });
 afterAll(async () => {
   process.env = savedEnv;

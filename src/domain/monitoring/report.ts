@@ -111,7 +111,7 @@ export function summarizeReport(r: MonitorReport, policy: MonitorPolicy, lastRet
 }
 
 /** What the monitor did about a finding; stored with the report. */
-export type RetrainAction = 'none' | 'started' | 'already-running' | 'cooldown' | 'disabled' | 'backfill';
+export type RetrainAction = 'none' | 'started' | 'already-running' | 'cooldown' | 'disabled' | 'backfill' | 'failed';
 
 export interface RetrainOutcome {
   readonly action: RetrainAction;

@@ -3,7 +3,7 @@ import type { MonitorSummary, RetrainAction } from './report';
 
 export type RetrainDecision =
   | { readonly action: 'retrain'; readonly kind: TriggerKind; readonly reason: string }
-  | { readonly action: Exclude<RetrainAction, 'started' | 'already-running'>; readonly detail: string };
+  | { readonly action: Exclude<RetrainAction, 'started' | 'already-running' | 'failed'>; readonly detail: string };
 
 const fixed = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
