@@ -2,7 +2,8 @@ import { describeMonitorSchedule, lifecycleHandle, sendDecision, waitForStage } 
 import { runCli } from '../../src/cli/main';
 import { retrainWorkflowId, type MonitorResult } from '../../src/domain';
 import { scheduledStartTimeAttribute, triggerAttribute, verdictAttribute } from '../../src/workflows/search-attributes';
-import { startStack, type TestStack } from '../support/stack';
+import { Worker } from '@temporalio/worker';
+import { startStack, workflowBundle, type TestStack } from '../support/stack';
 import { deploy, labelsCsv, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 
 let stack: TestStack;
@@ -63,6 +64,8 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
   expect(metadata.currentDetails).toMatch(/verdict \*\*drift\*\*/);
   expect(metadata.currentDetails).toMatch(/\| temp_min \| wasserstein \| \d\.\d{3} \| 0\.100 \| \*\*yes\*\* \|/);
   expect(metadata.currentDetails).toMatch(/retrain: \*\*started\*\*/);
+  // Deterministic: the run (timer, report, child start, search attributes) replays from its history.
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await stack.client.workflow.getHandle(workflowId).fetchHistory(), workflowId);
 
   const status = JSON.parse((await cli('monitor', 'status', model, '--json')).out) as { schedule: { actionsTaken: number }; reports: { id: string; verdict: string; retrain: { action: string } }[] };
   expect(status.schedule.actionsTaken).toBe(1);
