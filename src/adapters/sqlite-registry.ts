@@ -6,7 +6,8 @@ import type { EvaluationReport, MetricSummary, RecordedDecision } from '../domai
 
 export type VersionStatus = 'pending_approval' | 'not_blessed' | 'approved' | 'rejected' | 'deployed' | 'rolled_back';
 
-export interface NewVersion {
+/** A version's lineage: what it was trained on, how, by which code and which workflow run. */
+interface VersionLineage {
   modelName: string;
   status: VersionStatus;
   datasetId: string;
@@ -15,31 +16,20 @@ export interface NewVersion {
   spec: unknown;
   params: unknown;
   metrics: MetricSummary;
-  evaluation: EvaluationReport;
   artifactPath: string;
   artifactSha256: string;
   codeVersion: string | null;
   workflowId: string;
   runId: string;
   requestedBy: string;
+}
+
+export interface NewVersion extends VersionLineage {
+  evaluation: EvaluationReport;
 }
 
-export interface ModelVersionRow {
-  modelName: string;
+export interface ModelVersionRow extends VersionLineage {
   version: number;
-  status: VersionStatus;
-  datasetId: string;
-  datasetPath: string;
-  datasetRows: number;
-  spec: unknown;
-  params: unknown;
-  metrics: MetricSummary;
-  artifactPath: string;
-  artifactSha256: string;
-  codeVersion: string | null;
-  workflowId: string;
-  runId: string;
-  requestedBy: string;
   createdAt: string;
 }
 
