@@ -26,7 +26,7 @@ async function trainingHeartbeat(workflowId: string): Promise<{ epoch: number; c
 
 test('SIGKILL of the worker mid-training: a new worker resumes from the checkpoint and the run registers exactly one version', async () => {
   // Long enough (tens of seconds) that the kill lands mid-training on any machine.
-  const training = { epochs: 80_000, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' as const, algorithm: 'logistic-regression' as const };
+  const training = { epochs: 30_000, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' as const, algorithm: 'logistic-regression' as const };
   const spec = modelSpecSchema.parse(weatherSpec({ name: 'weather-crash', training }));
   const first = spawnCompiled('src/workers/main.js', [], stack.env);
   let second: ReturnType<typeof spawnCompiled> | undefined;
@@ -46,7 +46,7 @@ test('SIGKILL of the worker mid-training: a new worker resumes from the checkpoi
     await first.exited;
 
     second = spawnCompiled('src/workers/main.js', [], stack.env);
-    await waitForStage(stack.client, workflowId, ['awaiting-approval'], 240_000);
+    await waitForStage(stack.client, workflowId, ['awaiting-approval'], 480_000);
     await sendDecision(stack.client, workflowId, 'approve', { approver: 'crash-test' });
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'deployed', version: 1 });
@@ -64,4 +64,4 @@ test('SIGKILL of the worker mid-training: a new worker resumes from the checkpoi
       }
     }
   }
-}, 400_000);
+}, 600_000);
