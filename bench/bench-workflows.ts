@@ -1,7 +1,7 @@
 /** Workflows of the overhead benchmark: the real lifecycle, and a bare chain of no-op activities as baseline. */
 import { proxyActivities } from '@temporalio/workflow';
 
-export { modelLifecycleWorkflow } from '../src/workflows';
+export * from '../src/workflows';
 
 const { noop } = proxyActivities<{ noop(step: number): Promise<number> }>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
 

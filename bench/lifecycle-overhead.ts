@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address }) });
 
   const specJson = require(join(root, 'examples/weather-classifier.json')) as Record<string, unknown>;
-  const spec = modelSpecSchema.parse({ ...specJson, name: 'bench-weather', dataset: { path: join(root, 'node_modules/vega-datasets/data/weather.csv') }, training: { epochs: 50 } });
+  const spec = modelSpecSchema.parse({ ...specJson, name: 'bench-weather', dataset: { path: join(root, 'node_modules/vega-datasets/data/weather.csv') }, training: { epochs: 50 }, deployment: { strategy: 'direct' } });
 
   const lifecycleOverheads: number[] = [];
   let activitiesPerLifecycle = 0;
