@@ -71,13 +71,18 @@ function finish(result: FeatureDriftResult, method: DriftMethod, run: () => Test
   return result;
 }
 
+/** Records both sides' summaries and the null-rate change; returns why nothing can be judged, if a side is empty. */
+function recordSides(result: FeatureDriftResult, reference: FeatureDriftResult['reference'], current: FeatureDriftResult['current']): string | null {
+  result.reference = reference;
+  result.current = current;
+  result.nullRateChange = current.nullRate - reference.nullRate;
+  return emptySideReason(result);
+}
+
 function numericDrift(input: FeatureDriftInput, result: FeatureDriftResult): FeatureDriftResult {
   const ref = prepareNumeric(input.reference as NumericInput | NumericProfile);
   const cur = prepareNumeric(input.current as NumericInput | NumericProfile);
-  result.reference = ref.summary;
-  result.current = cur.summary;
-  result.nullRateChange = cur.summary.nullRate - ref.summary.nullRate;
-  const empty = emptySideReason(result);
+  const empty = recordSides(result, ref.summary, cur.summary);
   if (empty) return { ...result, reason: empty };
 
   if (ref.exact && cur.exact) result.distinctValues = countDistinctUnionSorted(ref.sorted, cur.sorted);
@@ -110,10 +115,7 @@ function poolIntoOther(ref: PreparedCategorical, cur: PreparedCategorical): [Pre
 function categoricalDrift(input: FeatureDriftInput, result: FeatureDriftResult): FeatureDriftResult {
   let ref = prepareCategorical(input.reference as CategoricalInput | CategoricalProfile);
   let cur = prepareCategorical(input.current as CategoricalInput | CategoricalProfile);
-  result.reference = ref.summary;
-  result.current = cur.summary;
-  result.nullRateChange = cur.summary.nullRate - ref.summary.nullRate;
-  const empty = emptySideReason(result);
+  const empty = recordSides(result, ref.summary, cur.summary);
   if (empty) return { ...result, reason: empty };
 
   result.distinctValues = new Set([...ref.counts.keys(), ...cur.counts.keys()]).size;
