@@ -1,4 +1,5 @@
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { permanentFailureTypes } from '../domain/failure-types';
 
 /** Timeouts and retries per kind of step. Every activity call uses one of these; none relies on defaults. */
@@ -37,3 +38,6 @@ export const escalationStepOptions: ActivityOptions = {
   scheduleToCloseTimeout: '2m',
   retry: { ...retry, maximumAttempts: 3 },
 };
+
+/** The activities, scheduled with a step kind's options and a summary the Web UI shows for the call. */
+export const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });

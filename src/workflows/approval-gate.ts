@@ -1,5 +1,4 @@
-import { ApplicationFailure, condition, currentUpdateInfo, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ApplicationFailure, condition, currentUpdateInfo, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   FailureType,
   applyDecision,
@@ -22,7 +21,7 @@ import {
 } from '../domain';
 import type { AuditTrail } from './audit-trail';
 import { approveSignal, decideUpdate, rejectSignal } from './messages';
-import { escalationStepOptions, registryStepOptions } from './activity-options';
+import { activities, escalationStepOptions, registryStepOptions } from './activity-options';
 
 /** What the gate needs from the lifecycle that hosts it. */
 export interface GateHost {
@@ -164,7 +163,7 @@ export function installApprovalGate(host: GateHost): { open(version: number): Pr
 
   return {
     async open(version: number): Promise<GateVerdict> {
-      const directory = await proxyActivities<Activities>({ ...registryStepOptions, summary: 'load approver directory (roles, public keys)' }).loadApproverDirectory();
+      const directory = await activities(registryStepOptions, 'load approver directory (roles, public keys)').loadApproverDirectory();
       ctx = { policy, directory, requestedBy: host.requestedBy, model: host.model, version, workflowId: workflowInfo().workflowId };
       state = openGate(policy);
       const opened = Date.now();
@@ -222,7 +221,7 @@ async function escalate(host: GateHost, ctx: GateContext, state: GateState, timi
   const stages = stageProgress(ctx, state);
   const stage = stages[state.stageIndex]?.name ?? '';
   try {
-    const { webhookStatus } = await proxyActivities<Activities>({ ...escalationStepOptions, summary: `escalate: ${ctx.model} v${ctx.version} undecided` }).escalateApproval({
+    const { webhookStatus } = await activities(escalationStepOptions, `escalate: ${ctx.model} v${ctx.version} undecided`).escalateApproval({
       model: ctx.model,
       version: ctx.version,
       requestedBy: host.requestedBy,

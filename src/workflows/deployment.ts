@@ -5,14 +5,11 @@ import {
   condition,
   isCancellation,
   log,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   FailureType,
   deploymentInputSchema,
@@ -31,9 +28,7 @@ import {
 import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, resumeSignal } from './deployment-messages';
 import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
-import { deployStepOptions, registryStepOptions } from './activity-options';
-
-const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
+import { activities, deployStepOptions, registryStepOptions } from './activity-options';
 
 /**
  * Brings one model version into production with the spec's strategy — direct, canary (traffic steps, each

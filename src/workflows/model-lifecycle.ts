@@ -4,14 +4,11 @@ import {
   condition,
   executeChild,
   log,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   FailureType,
   deploymentWorkflowId,
@@ -25,13 +22,11 @@ import {
 } from '../domain';
 import { statusQuery } from './messages';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
-import { dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
+import { activities, dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
 import { deploymentWorkflow } from './deployment';
 import { renderDetails } from './details';
 import { startAuditTrail } from './audit-trail';
 import { installApprovalGate } from './approval-gate';
-
-const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
 
 function specFailure(problems: string[]): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.SpecInvalid, message: `invalid model spec: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });

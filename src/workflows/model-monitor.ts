@@ -3,16 +3,13 @@ import {
   ApplicationFailure,
   ParentClosePolicy,
   log,
-  proxyActivities,
   setCurrentDetails,
   sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../activities';
 import {
   FailureType,
   decideRetrain,
@@ -26,11 +23,9 @@ import {
   type TriggerKind,
 } from '../domain';
 import { modelLifecycleWorkflow } from './model-lifecycle';
-import { dataStepOptions, registryStepOptions } from './activity-options';
+import { activities, dataStepOptions, registryStepOptions } from './activity-options';
 import { driftShareAttribute, modelAttribute, scheduledStartTimeAttribute, stageAttribute, triggerAttribute, verdictAttribute, versionAttribute } from './search-attributes';
 import { renderMonitorDetails } from './monitor-details';
-
-const activities = (options: ActivityOptions, summary: string) => proxyActivities<Activities>({ ...options, summary });
 
 /**
  * Starts the retraining lifecycle as a child with the model's one retrain id. ABANDON lets it outlive this
