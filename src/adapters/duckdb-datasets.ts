@@ -5,6 +5,7 @@ import { extname, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnProfile, DatasetProfile, DatasetSnapshot, ModelSpec } from '../domain';
 import type { Row } from '../domain/ml';
+import { quoteIdent, quoteString } from './duckdb-sql';
 
 /** Thrown for problems with the dataset itself; the activity maps it to a non-retryable failure type. */
 export class DatasetError extends Error {
@@ -16,9 +17,6 @@ export class DatasetError extends Error {
     this.name = 'DatasetError';
   }
 }
-
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** DuckDB table function reading a CSV or Parquet file (by `format`, else by extension). */
 export function datasetSourceExpression(path: string, format: 'csv' | 'parquet' | undefined): string {

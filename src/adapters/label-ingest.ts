@@ -3,7 +3,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sha256File } from './duckdb-datasets';
-import { predictionLogSource, quoteString, type PredictionStore } from './prediction-store';
+import { predictionLogSource, type PredictionStore } from './prediction-store';
+import { quoteString } from './duckdb-sql';
 
 /** A labels file that cannot be ingested; nothing was stored. */
 export class LabelsError extends Error {

@@ -5,9 +5,8 @@ import type { LabelledPrediction, MonitorWindow, WindowData } from '../domain';
 import type { FeatureRef } from '../domain/ml';
 import { datasetSourceExpression, DatasetError } from './duckdb-datasets';
 import { predictionLogLayout } from './prediction-log';
+import { quoteIdent, quoteString } from './duckdb-sql';
 
-export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const jsonPath = (key: string): string => quoteString(`$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
 const timestamp = (iso: string): string => `TIMESTAMPTZ ${quoteString(iso)}`;
 
