@@ -1,6 +1,6 @@
 import { buildReferenceProfiles, type DatasetSnapshot, type ModelSpec } from '../domain';
-import { splitRows } from '../domain/ml';
 import type { ActivityDeps } from './deps';
+import { readSpecSplit } from './spec-split';
 
 /** Builds and stores the reference profile of a version's training split (the same seeded split training used). */
 export async function profileTrainingSplit(
@@ -8,8 +8,7 @@ export async function profileTrainingSplit(
   input: { spec: ModelSpec; snapshot: Pick<DatasetSnapshot, 'id' | 'snapshotPath'>; version: number },
 ): Promise<{ profileId: string; rows: number }> {
   const { spec, snapshot } = input;
-  const rows = await datasets.readRows(snapshot, [...spec.features, { name: spec.target.name, type: 'categorical' }]);
-  const { train } = splitRows(rows, spec.target.name, spec.split.testFraction, spec.split.seed);
+  const { train } = await readSpecSplit(datasets, spec, snapshot);
   const profiles = buildReferenceProfiles(train, spec.features, spec.target.name);
   const { id } = monitoring.saveProfile({ modelName: spec.name, version: input.version, datasetId: snapshot.id, profiles });
   return { profileId: id, rows: train.length };

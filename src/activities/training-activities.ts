@@ -2,7 +2,8 @@ import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FailureType, gateChecks, summarizeMetrics, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
-import { evaluateModel, splitRows, trainModel, type Row, type TrainState, type TrainingRecipe } from '../domain/ml';
+import { evaluateModel, trainModel, type TrainState, type TrainingRecipe } from '../domain/ml';
+import { readSpecSplit } from './spec-split';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
@@ -50,11 +51,6 @@ const fromStored = (c: StoredCheckpoint): TrainState => ({ ...c, params: Float64
 export function createTrainingActivities({ datasets, artifacts, registry, logger }: ActivityDeps) {
   const log = logger.child({ component: 'training-activities' });
 
-  async function loadSplit(spec: ModelSpec, snapshot: DatasetSnapshot) {
-    const rows: Row[] = await datasets.readRows(snapshot, [...spec.features, { name: spec.target.name, type: 'categorical' }]);
-    return splitRows(rows, spec.target.name, spec.split.testFraction, spec.split.seed);
-  }
-
   return {
     /**
      * Trains the candidate on the training split. Heartbeats progress and checkpoints the optimiser so a
@@ -63,7 +59,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     async trainCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<CandidateRef> {
       const ctx = Context.current();
       const { spec, snapshot } = input;
-      const { train, test } = await loadSplit(spec, snapshot);
+      const { train, test } = await readSpecSplit(datasets, spec, snapshot);
       if (new Set(train.map((r) => r[spec.target.name])).size < 2) {
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
       }
@@ -105,7 +101,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
       const { spec, snapshot, candidate } = input;
-      const { test } = await loadSplit(spec, snapshot);
+      const { test } = await readSpecSplit(datasets, spec, snapshot);
       const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
       const candidateMetrics = summarizeMetrics(evaluateModel(candidateArtifact, test, spec.target.name));
       let champion: EvaluationReport['champion'] = null;
