@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pollUntil } from '../../src/client/poll';
 
 /** A child process of the demo (worker, model server) with its output in a log file. */
 export interface ManagedProcess {
@@ -36,15 +37,10 @@ export function startProcess(name: string, script: string, env: NodeJS.ProcessEn
 }
 
 export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const answered = () =>
+    fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (res) => res.ok,
+      () => false, // not up yet
+    );
+  await pollUntil(answered, (ok) => ok, { timeoutMs, intervalMs: 200, timeoutMessage: () => `${url} did not answer within ${timeoutMs} ms` });
 }

@@ -12,6 +12,7 @@ import {
 import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, resumeSignal } from '../workflows/deployment-messages';
 import { modelAttribute, versionAttribute } from '../workflows/search-attributes';
 import type { deploymentWorkflow } from '../workflows';
+import { pollUntil } from './poll';
 
 export type DeploymentHandle = WorkflowHandle<typeof deploymentWorkflow>;
 export type StartedDeployment = WorkflowHandleWithFirstExecutionRunId<typeof deploymentWorkflow>;
@@ -56,13 +57,11 @@ export function queryDeployment(client: Client, workflowId: string): Promise<Dep
 
 /** Polls the status query until `done` holds; for scripts, tests and the demo. */
 export async function waitForDeployment(client: Client, workflowId: string, done: (s: DeploymentStatus) => boolean, timeoutMs = 120_000): Promise<DeploymentStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await queryDeployment(client, workflowId).catch(() => null);
-    if (status && done(status)) return status;
-    if (Date.now() > deadline) throw new Error(`deployment ${workflowId} did not reach the expected state within ${timeoutMs} ms (state: ${status?.state ?? 'unknown'})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return pollUntil(
+    () => queryDeployment(client, workflowId).catch(() => null),
+    (s): s is DeploymentStatus => s !== null && done(s),
+    { timeoutMs, intervalMs: 200, timeoutMessage: (s) => `deployment ${workflowId} did not reach the expected state within ${timeoutMs} ms (state: ${s?.state ?? 'unknown'})` },
+  );
 }
 
 export const inState = (...states: DeploymentState[]) => (s: DeploymentStatus): boolean => states.includes(s.state);

@@ -3,6 +3,7 @@ import { LIFECYCLE_WORKFLOW_TYPE, type AppConfig, type Decision, type LifecycleI
 import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
 import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelLifecycleWorkflow } from '../workflows';
+import { pollUntil } from './poll';
 
 /** Business id: says which model and when, e.g. `lifecycle-weather-classifier-20261122T121530Z-3f9a`. */
 export function lifecycleWorkflowId(modelName: string, now = new Date(), suffix = Math.random().toString(16).slice(2, 6)): string {
@@ -85,11 +86,9 @@ export { WorkflowNotFoundError };
 /** Waits (by polling the query) until the run reaches one of the stages; for scripts, tests and the demo. */
 export async function waitForStage(client: Client, workflowId: string, stages: LifecycleStatus['stage'][], timeoutMs = 120_000): Promise<LifecycleStatus> {
   const handle = lifecycleHandle(client, workflowId);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await handle.query(statusQuery).catch(() => null);
-    if (status && stages.includes(status.stage)) return status;
-    if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not reach ${stages.join('/')} within ${timeoutMs} ms (stage: ${status?.stage ?? 'unknown'})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return pollUntil(
+    () => handle.query(statusQuery).catch(() => null),
+    (s): s is LifecycleStatus => s !== null && stages.includes(s.stage),
+    { timeoutMs, intervalMs: 250, timeoutMessage: (s) => `workflow ${workflowId} did not reach ${stages.join('/')} within ${timeoutMs} ms (stage: ${s?.stage ?? 'unknown'})` },
+  );
 }

@@ -2,6 +2,7 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type Schedul
 import { DEFAULT_SETTLE_MS, MONITOR_WORKFLOW_TYPE, monitorScheduleId, type AppConfig, type MonitorInput } from '../domain';
 import { modelAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelMonitorWorkflow } from '../workflows';
+import { pause, pollUntil } from './poll';
 
 /** Schedules are Temporal's: one per monitored model, id `monitor-<model>`, overlap SKIP. */
 export { ScheduleNotFoundError };
@@ -90,13 +91,12 @@ export async function triggerMonitorRun(client: Client, model: string, timeoutMs
   const before = new Set((await seen()).map((w) => w.firstExecutionRunId));
   // Action times have whole-second resolution: start in the next second so that the window, which ends at
   // the action time, includes every prediction served before this call.
-  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
+  await pause(1000 - (Date.now() % 1000) + 10);
   await handle.trigger();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const started = (await seen()).find((w) => !before.has(w.firstExecutionRunId));
-    if (started) return client.workflow.getHandle<typeof modelMonitorWorkflow>(started.workflowId, started.firstExecutionRunId);
-    if (Date.now() > deadline) throw new Error(`the monitor of ${model} started no run within ${timeoutMs} ms (overlap policy SKIP: is a run still in progress?)`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const started = await pollUntil(
+    async () => (await seen()).find((w) => !before.has(w.firstExecutionRunId)),
+    (w): w is NonNullable<typeof w> => w !== undefined,
+    { timeoutMs, intervalMs: 200, timeoutMessage: () => `the monitor of ${model} started no run within ${timeoutMs} ms (overlap policy SKIP: is a run still in progress?)` },
+  );
+  return client.workflow.getHandle<typeof modelMonitorWorkflow>(started.workflowId, started.firstExecutionRunId);
 }
