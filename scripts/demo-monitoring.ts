@@ -23,6 +23,7 @@ import { runCli } from '../src/cli/main';
 import { LoadedModel } from '../src/domain/ml';
 import { loadSpecFile } from '../src/cli/commands/run';
 import { scheduleUiLink, workflowUiLink, type AppConfig, type LifecycleResult, type MonitorResult } from '../src/domain';
+import { pct } from '../src/cli/format';
 
 export interface MonitoringDemoContext {
   readonly client: Client;
@@ -36,7 +37,6 @@ export interface MonitoringDemoContext {
 type Day = { day: string; precipitation: number; temp_max: number; temp_min: number; wind: number; weather: string };
 type Served = Day & { id: string; row: number; predicted: string };
 
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 async function days(csv: string, city: string, n: number, offset: number): Promise<Day[]> {
   const db = await DuckDBInstance.create(':memory:');

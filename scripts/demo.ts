@@ -12,13 +12,13 @@ import { startProcess, waitForHttp, type ManagedProcess } from './lib/processes'
 import { showAuditTrail, showInbox } from './demo-governance';
 import { deliveryDemo } from './demo-delivery';
 import { runMonitoringDemo } from './demo-monitoring';
+import { pct } from '../src/cli/format';
 
 const root = resolve(__dirname, '..', '..');
 const interactive = process.argv.includes('--interactive');
 const DEMO_APPROVER = 'demo-approver (automated, npm run demo)';
 
 const say = (text = '') => process.stdout.write(`${text}\n`);
-const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
 
 async function sampleRows(csv: string, n: number): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
