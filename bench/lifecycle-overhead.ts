@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseConfig, modelSpecSchema } from '../src/domain';
+import { ArtifactStore, SqliteRegistry } from '../src/adapters';
 import { openActivityDeps } from '../src/workers';
 import { createActivities } from '../src/activities';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
@@ -24,13 +25,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mlops-bench-'));
   const address = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7277';
   const logger = pino({ level: 'silent' });
-  const base = parseConfig({ TEMPORAL_ADDRESS: address, MLOPS_DATA_DIR: dataDir, MLOPS_TASK_QUEUE: `bench-${Date.now()}` });
-  const { deps, close } = await openActivityDeps(base, logger);
-  const { app } = await buildModelServer({ registry: deps.registry, artifacts: deps.artifacts, adminToken: base.server.adminToken, logger });
+  const paths = parseConfig({ MLOPS_DATA_DIR: dataDir });
+  const registry = new SqliteRegistry(paths.registryPath);
+  const { app } = await buildModelServer({ registry, artifacts: new ArtifactStore(paths.artifactDir), adminToken: paths.server.adminToken, logger });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
-  const config = parseConfig({ TEMPORAL_ADDRESS: address, MLOPS_DATA_DIR: dataDir, MLOPS_TASK_QUEUE: base.temporal.taskQueue, MLOPS_SERVER_PORT: String(port) });
-  const { deps: serverDeps, close: closeServerDeps } = await openActivityDeps(config, logger);
+  const config = parseConfig({ TEMPORAL_ADDRESS: address, MLOPS_DATA_DIR: dataDir, MLOPS_TASK_QUEUE: `bench-${Date.now()}`, MLOPS_SERVER_PORT: String(port) });
+  const { deps, close } = await openActivityDeps(config, logger, { registry });
 
   const connection = await NativeConnection.connect({ address });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./bench-workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     connection,
     taskQueue: config.temporal.taskQueue,
     workflowBundle,
-    activities: { ...createActivities(serverDeps), noop: async (step: number) => step },
+    activities: { ...createActivities(deps), noop: async (step: number) => step },
   });
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address }) });
@@ -82,8 +83,8 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   await app.close();
-  closeServerDeps();
   close();
+  registry.close();
   process.exit(0);
 }
 

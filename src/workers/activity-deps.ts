@@ -16,10 +16,14 @@ export function detectCodeVersion(config: AppConfig): string | null {
   }
 }
 
-/** Opens the real adapters the activities need; `close` releases them on shutdown. */
-export async function openActivityDeps(config: AppConfig, logger: Logger): Promise<{ deps: ActivityDeps; close: () => void }> {
+/**
+ * Opens the real adapters the activities need; `close` releases them on shutdown. A process that already
+ * holds the registry (a test stack, a benchmark with an in-process model server) passes it in and keeps
+ * ownership of it.
+ */
+export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: SqliteRegistry } = {}): Promise<{ deps: ActivityDeps; close: () => void }> {
   const datasets = await DuckDbDatasets.open(config.snapshotDir);
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = shared.registry ?? new SqliteRegistry(config.registryPath);
   const predictions = await PredictionStore.open(config.monitoring);
   const deps: ActivityDeps = {
     datasets,
@@ -35,7 +39,7 @@ export async function openActivityDeps(config: AppConfig, logger: Logger): Promi
   return {
     deps,
     close: () => {
-      registry.close();
+      if (!shared.registry) registry.close();
       datasets.close();
       predictions.close();
     },

@@ -2,10 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, FilePredictionLog, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
-import { createLifecycleWorker, workflowsPath } from '../../src/workers';
+import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
 import { tempDir, temporalAddress } from './paths';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -58,9 +58,9 @@ export async function startStack(name: string, env: Record<string, string> = {})
   const config = parseConfig(stackEnv);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const datasets = await DuckDbDatasets.open(config.snapshotDir);
-  const predictions = await PredictionStore.open(config.monitoring);
-  const monitoring = new MonitoringRegistry(registry.db);
+  // The same adapters a worker process opens, sharing the stack's registry connection.
+  const { deps, close: closeDeps } = await openActivityDeps(config, logger, { registry });
+  const { predictions, monitoring } = deps;
   const workers: { stop: () => Promise<void> }[] = [];
 
   return {
@@ -79,17 +79,7 @@ export async function startStack(name: string, env: Record<string, string> = {})
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
-        deps: {
-          datasets,
-          registry,
-          artifacts,
-          modelServer: new ModelServerClient(config.server.url, adminToken),
-          governance: createGovernanceAdapters(config, registry),
-          predictions,
-          monitoring,
-          codeVersion: 'test',
-          logger,
-        },
+        deps,
       });
       const running = worker.run();
       const handle = {
@@ -108,8 +98,7 @@ export async function startStack(name: string, env: Record<string, string> = {})
       await connection.close();
       await server.close();
       await predictionLog.close();
-      datasets.close();
-      predictions.close();
+      closeDeps();
       registry.close();
     },
   };
