@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pino from 'pino';
-import { ArtifactStore, FilePredictionLog, PredictionStore, SqliteRegistry, ingestLabels, predictionLogSource } from '../src/adapters';
+import { ArtifactStore, DatasetPaths, FilePredictionLog, PredictionStore, SqliteRegistry, ingestLabels, predictionLogSource } from '../src/adapters';
 import { buildReferenceProfiles, judgeWindow, monitoringSpecSchema, type PredictionRecord } from '../src/domain';
 import { evaluateModel, splitRows, trainModel, type Row } from '../src/domain/ml';
 import { buildModelServer } from '../src/serving';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   say(`  writing ${(n / (writeMs / 1000)).toFixed(0)} records/s (${(bytes / n).toFixed(0)} bytes each) — ${(writeMs / stringifyMs).toFixed(2)}× the time of JSON.stringify alone (${json.length} chars)`);
 
   // 3. A monitor report over the window, against a plain DuckDB scan of the same files.
-  const store = await PredictionStore.open(dirs);
+  const store = await PredictionStore.open(dirs, new DatasetPaths([dir]));
   const window = { start: new Date(start - 1).toISOString(), end: new Date(Date.now()).toISOString() };
   const files = await store.logFiles('bench');
   t0 = performance.now();

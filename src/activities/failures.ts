@@ -2,6 +2,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, DeploymentInProgressError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
 import { FailureType, failureCatalogue } from '../domain';
 
+const datasetFailureTypes: Record<DatasetError['kind'], FailureType> = {
+  'not-found': FailureType.DatasetNotFound,
+  unreadable: FailureType.DatasetUnreadable,
+  refused: FailureType.SpecInvalid,
+};
+
 /** Builds a failure of the catalogue; retryability comes from the catalogue, not from the call site. */
 export function failure(type: FailureType, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({
@@ -15,7 +21,7 @@ export function failure(type: FailureType, message: string, details?: unknown): 
 /** Maps adapter errors to typed failures; anything unknown is rethrown as-is and retried by policy. */
 export function toFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
-  if (err instanceof DatasetError) return failure(err.kind === 'not-found' ? FailureType.DatasetNotFound : FailureType.DatasetUnreadable, err.message);
+  if (err instanceof DatasetError) return failure(datasetFailureTypes[err.kind], err.message);
   if (err instanceof ArtifactIntegrityError) return failure(FailureType.ArtifactCorrupt, err.message);
   if (err instanceof VersionNotFoundError) return failure(FailureType.VersionNotFound, err.message);
   if (err instanceof DeploymentInProgressError) return failure(FailureType.DeploymentInProgress, err.message, { deploymentId: err.running.id, workflowId: err.running.workflowId });

@@ -2,20 +2,74 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, rm } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnProfile, DatasetProfile, DatasetSnapshot, ModelSpec } from '../domain';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { FilterSyntaxError, parseDatasetFilter, type ColumnProfile, type DatasetProfile, type DatasetSnapshot, type ModelSpec } from '../domain';
 import type { Row } from '../domain/ml';
 import { quoteIdent, quoteString } from './duckdb-sql';
+import { compileFilter } from './duckdb-filter';
+import { PathNotAllowedError, type DatasetPaths } from './dataset-paths';
+import { openSandboxedDuckDb } from './duckdb-sandbox';
 
-/** Thrown for problems with the dataset itself; the activity maps it to a non-retryable failure type. */
+/**
+ * Thrown for problems with the dataset itself; the activity maps it to a non-retryable failure type.
+ * `refused`: the spec asked for something not allowed (a path outside the roots, a bad filter).
+ */
 export class DatasetError extends Error {
   constructor(
-    readonly kind: 'not-found' | 'unreadable',
+    readonly kind: 'not-found' | 'unreadable' | 'refused',
     message: string,
   ) {
     super(message);
     this.name = 'DatasetError';
   }
+}
+
+/** What a spec (or a monitoring policy) says about where its rows come from. */
+export interface DatasetSource {
+  readonly path: string;
+  readonly format?: 'csv' | 'parquet' | undefined;
+  readonly where?: string | undefined;
+}
+
+/**
+ * The SQL that reads a user's dataset: the path confined to the dataset roots (after symlinks), the `where`
+ * filter parsed, checked against the dataset's columns and compiled by us — never the user's text.
+ * @param what names the spec field in messages ("dataset", "monitoring.retrain.dataset").
+ * @throws DatasetError `refused` (path or filter not allowed), `not-found`, `unreadable`.
+ */
+export async function readUserDataset(
+  c: DuckDBConnection,
+  paths: DatasetPaths,
+  dataset: DatasetSource,
+  what = 'dataset',
+): Promise<{ realPath: string; select: string }> {
+  const realPath = await paths
+    .confine(dataset.path, `${what}.path`, (p) => new DatasetError('not-found', `dataset not found: ${p}`))
+    .catch((err: unknown) => {
+      throw err instanceof PathNotAllowedError ? new DatasetError('refused', err.message) : err;
+    });
+  if (!(await stat(realPath)).isFile()) throw new DatasetError('not-found', `dataset is not a file: ${realPath}`);
+  const source = datasetSourceExpression(realPath, dataset.format);
+  if (dataset.where === undefined) return { realPath, select: `SELECT * FROM ${source}` };
+  let parsed: ReturnType<typeof parseDatasetFilter>;
+  try {
+    parsed = parseDatasetFilter(dataset.where);
+  } catch (err) {
+    if (err instanceof FilterSyntaxError) throw new DatasetError('refused', `${what}.where is not an allowed filter: ${err.message}`);
+    throw err;
+  }
+  let columns: string[];
+  try {
+    const described = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+    columns = described.getRowObjectsJS().map((r) => String(r['column_name']));
+  } catch (err) {
+    throw new DatasetError('unreadable', `cannot read ${realPath}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const unknown = parsed.columns.filter((name) => !columns.includes(name));
+  if (unknown.length) {
+    throw new DatasetError('refused', `${what}.where names ${unknown.map((u) => `"${u}"`).join(', ')}, not a column of ${realPath} (columns: ${columns.join(', ')})`);
+  }
+  return { realPath, select: `SELECT * FROM ${source} WHERE ${compileFilter(parsed.expr)}` };
 }
 
 /** DuckDB table function reading a CSV or Parquet file (by `format`, else by extension). */
@@ -38,12 +92,14 @@ export class DuckDbDatasets {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly snapshotDir: string,
+    private readonly paths: DatasetPaths,
   ) {}
 
-  static async open(snapshotDir: string): Promise<DuckDbDatasets> {
+  /** DuckDB may touch only the snapshot folder and the dataset roots (see `openSandboxedDuckDb`). */
+  static async open(snapshotDir: string, paths: DatasetPaths): Promise<DuckDbDatasets> {
     await mkdir(snapshotDir, { recursive: true });
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-    return new DuckDbDatasets(instance, snapshotDir);
+    const instance = await openSandboxedDuckDb([snapshotDir, ...paths.roots]);
+    return new DuckDbDatasets(instance, snapshotDir, paths);
   }
 
   private async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -56,15 +112,12 @@ export class DuckDbDatasets {
   }
 
   async ingest(dataset: ModelSpec['dataset']): Promise<DatasetSnapshot> {
-    const sourcePath = resolve(dataset.path);
-    const info = await stat(sourcePath).catch(() => null);
-    if (!info?.isFile()) throw new DatasetError('not-found', `dataset not found: ${sourcePath}`);
-    const sourceSha256 = await sha256File(sourcePath);
-    // The snapshot id names content and selection together: the same file with another filter is another snapshot.
-    const id = createHash('sha256').update(`${sourceSha256}\n${dataset.where ?? ''}`).digest('hex');
-    const snapshotPath = resolve(join(this.snapshotDir, `${id}.parquet`));
-    const select = `SELECT * FROM ${datasetSourceExpression(sourcePath, dataset.format)}${dataset.where ? ` WHERE ${dataset.where}` : ''}`;
     return this.withConnection(async (c) => {
+      const { realPath: sourcePath, select } = await readUserDataset(c, this.paths, dataset);
+      const sourceSha256 = await sha256File(sourcePath);
+      // The snapshot id names content and selection together: the same file with another filter is another snapshot.
+      const id = createHash('sha256').update(`${sourceSha256}\n${dataset.where ?? ''}`).digest('hex');
+      const snapshotPath = resolve(join(this.snapshotDir, `${id}.parquet`));
       if (!(await stat(snapshotPath).catch(() => null))) {
         const tmp = `${snapshotPath}.${process.pid}.${Date.now()}.tmp`;
         try {

@@ -4,6 +4,8 @@
  * delayed labels, and the registry's monitoring tables. Activities receive these injected.
  */
 export * from './duckdb-datasets';
+export * from './dataset-paths';
+export * from './duckdb-filter';
 export * from './artifact-store';
 export * from './sqlite-registry';
 export * from './model-server-client';

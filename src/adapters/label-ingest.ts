@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sha256File } from './duckdb-datasets';
 import { predictionLogSource, type PredictionStore } from './prediction-store';
 import { quoteString } from './duckdb-sql';
+import { PathNotAllowedError } from './dataset-paths';
 
 /** A labels file that cannot be ingested; nothing was stored. */
 export class LabelsError extends Error {
@@ -56,8 +57,12 @@ const described = (id: string, row: number) => (row === 0 ? id : `${id} row ${ro
  * atomically (temp file + rename): all or nothing.
  */
 export async function ingestLabels(store: PredictionStore, file: string, options: { model?: string; strict?: boolean; now?: Date } = {}): Promise<LabelIngestResult> {
-  const path = resolve(file);
-  if (!(await stat(path).catch(() => null))?.isFile()) throw new LabelsError(`labels file not found: ${path}`);
+  const path = await store.paths
+    .confine(file, 'labels file', (p) => new LabelsError(`labels file not found: ${p}`))
+    .catch((err: unknown) => {
+      throw err instanceof PathNotAllowedError ? new LabelsError(err.message) : err;
+    });
+  if (!(await stat(path)).isFile()) throw new LabelsError(`labels file not found: ${path}`);
   const source = sourceOf(path);
   const logFiles = await store.logFiles(options.model ?? null);
   const contentId = createHash('sha256').update(`${await sha256File(path)}\n${options.model ?? ''}`).digest('hex');

@@ -1,9 +1,11 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LabelledPrediction, MonitorWindow, WindowData } from '../domain';
 import type { FeatureRef } from '../domain/ml';
-import { datasetSourceExpression, DatasetError } from './duckdb-datasets';
+import { DatasetError, readUserDataset, type DatasetSource } from './duckdb-datasets';
+import type { DatasetPaths } from './dataset-paths';
+import { openSandboxedDuckDb } from './duckdb-sandbox';
 import { predictionLogLayout } from './prediction-log';
 import { quoteIdent, quoteString } from './duckdb-sql';
 
@@ -34,11 +36,16 @@ export class PredictionStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly dirs: MonitoringDirs,
+    /** Where labels files and retrain base datasets may come from. */
+    readonly paths: DatasetPaths,
   ) {}
 
-  static async open(dirs: MonitoringDirs): Promise<PredictionStore> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
-    return new PredictionStore(instance, dirs);
+  /** DuckDB may touch only the monitoring folders and the dataset roots (see `openSandboxedDuckDb`). */
+  static async open(dirs: MonitoringDirs, paths: DatasetPaths): Promise<PredictionStore> {
+    const own = [dirs.retrainDir, dirs.predictionLogDir, dirs.labelDir];
+    await mkdir(dirs.retrainDir, { recursive: true }); // DuckDB's spill folder goes in it
+    const instance = await openSandboxedDuckDb([...own, ...paths.roots]);
+    return new PredictionStore(instance, dirs, paths);
   }
 
   async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -144,31 +151,28 @@ export class PredictionStore {
   async materializeRetrainSet(q: {
     model: string;
     key: string;
-    base: { path: string; format?: 'csv' | 'parquet'; where?: string };
+    base: DatasetSource;
     features: readonly FeatureRef[];
     target: string;
     labelled: MonitorWindow | null;
   }): Promise<{ path: string; baseRows: number; labelledRows: number }> {
     const path = resolve(join(this.dirs.retrainDir, encodeURIComponent(q.model), `${q.key.replace(/[^A-Za-z0-9._-]/g, '_')}.parquet`));
-    const basePath = resolve(q.base.path);
-    if (!(await stat(basePath).catch(() => null))?.isFile()) throw new DatasetError('not-found', `retrain base dataset not found: ${basePath}`);
     const t = quoteIdent(q.target);
     const baseCols = q.features.map((f) => (f.type === 'numeric' ? `TRY_CAST(${quoteIdent(f.name)} AS DOUBLE)` : `${quoteIdent(f.name)}::VARCHAR`) + ` AS ${quoteIdent(f.name)}`);
-    const parts = [
-      `SELECT ${[...baseCols, `${t}::VARCHAR AS ${t}`, `'base' AS mlops_source`].join(', ')}
-       FROM ${datasetSourceExpression(basePath, q.base.format)}${q.base.where ? ` WHERE ${q.base.where}` : ''}`,
-    ];
     const labelFiles = await this.labelFiles();
     const logFiles = q.labelled ? await this.logFiles(q.model, Date.parse(q.labelled.start), Date.parse(q.labelled.end)) : [];
-    if (q.labelled && labelFiles.length && logFiles.length) {
-      const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
-      parts.push(
-        `SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
-         FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
-         JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
-      );
-    }
     return this.withConnection(async (c) => {
+      const base = await readUserDataset(c, this.paths, q.base, 'monitoring.retrain.dataset');
+      const basePath = base.realPath;
+      const parts = [`SELECT ${[...baseCols, `${t}::VARCHAR AS ${t}`, `'base' AS mlops_source`].join(', ')} FROM (${base.select})`];
+      if (q.labelled && labelFiles.length && logFiles.length) {
+        const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
+        parts.push(
+          `SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
+           FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
+           JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
+        );
+      }
       if (!(await stat(path).catch(() => null))) {
         await mkdir(resolve(path, '..'), { recursive: true });
         const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;

@@ -15,6 +15,15 @@ export const configSchema = z.object({
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   MLOPS_TASK_QUEUE: z.string().min(1).default('mlops'),
   MLOPS_DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * Comma-separated folders users' datasets, labels files and retrain bases may be read from (besides the data
+   * dir's `datasets/`, `snapshots/` and `retrain/`); default: the working directory. Hidden folders below a root never count.
+   */
+  MLOPS_DATASET_ROOTS: z
+    .string()
+    .default('.')
+    .transform((v) => v.split(',').map((r) => r.trim()).filter(Boolean))
+    .refine((roots) => roots.length > 0, 'at least one folder'),
   MLOPS_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   MLOPS_SERVER_PORT: port.default(8700),
   MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default('dev-admin-token-change-me'),
@@ -38,6 +47,8 @@ export interface AppConfig {
   readonly registryPath: string;
   readonly artifactDir: string;
   readonly snapshotDir: string;
+  /** Folders user-named data may come from: `MLOPS_DATASET_ROOTS`, then the data dir's `datasets`, `snapshots`, `retrain`. */
+  readonly datasetRoots: readonly string[];
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
@@ -68,6 +79,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
     artifactDir: joinPath(c.MLOPS_DATA_DIR, 'artifacts'),
     snapshotDir: joinPath(c.MLOPS_DATA_DIR, 'snapshots'),
+    // Snapshots and retrain data are ours (made from allowed sources): a retrain may start from either.
+    datasetRoots: Object.freeze([
+      ...c.MLOPS_DATASET_ROOTS,
+      ...['datasets', 'snapshots', 'retrain'].map((d) => joinPath(c.MLOPS_DATA_DIR, d)),
+    ]),
     server: Object.freeze({
       host: c.MLOPS_SERVER_HOST,
       port: c.MLOPS_SERVER_PORT,

@@ -6,6 +6,7 @@ export * from './failure-types';
 export * from './spec';
 export * from './duration';
 export * from './dataset';
+export * from './dataset-filter';
 export * from './lifecycle';
 export * from './governance';
 export * from './config';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approvalPolicySchema } from './governance/policy';
 import { deploymentSpecSchema } from './rollout/strategy';
 import { monitoringSpecSchema } from './monitoring/monitoring-spec';
+import { datasetWhereSchema } from './dataset-filter';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -52,8 +53,8 @@ export const modelSpecSchema = z
       .object({
         path: z.string().min(1),
         format: z.enum(['csv', 'parquet']).optional(),
-        /** Optional SQL predicate (DuckDB) restricting which rows form the snapshot. */
-        where: z.string().max(1000).optional(),
+        /** Optional row filter in our predicate language (README "Dataset filters"); never passed to DuckDB as text. */
+        where: datasetWhereSchema.optional(),
       })
       .strict(),
     target: z

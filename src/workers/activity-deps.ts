@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, createGovernanceAdapters, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
+import { ArtifactStore, createGovernanceAdapters, DatasetPaths, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
 import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../domain';
 
@@ -22,9 +22,10 @@ export function detectCodeVersion(config: AppConfig): string | null {
  * ownership of it.
  */
 export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: SqliteRegistry } = {}): Promise<{ deps: ActivityDeps; close: () => void }> {
-  const datasets = await DuckDbDatasets.open(config.snapshotDir);
+  const paths = new DatasetPaths(config.datasetRoots);
+  const datasets = await DuckDbDatasets.open(config.snapshotDir, paths);
   const registry = shared.registry ?? new SqliteRegistry(config.registryPath);
-  const predictions = await PredictionStore.open(config.monitoring);
+  const predictions = await PredictionStore.open(config.monitoring, paths);
   const deps: ActivityDeps = {
     datasets,
     registry,

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,7 @@ import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type Predict
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
-import { tempDir, temporalAddress } from './paths';
+import { repoRoot, tempDir, temporalAddress } from './paths';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles workflow code once per test file (it costs ~0.5 s). */
@@ -53,6 +54,8 @@ export async function startStack(name: string, env: Record<string, string> = {})
     MLOPS_SERVER_PORT: String(port),
     MLOPS_ADMIN_TOKEN: adminToken,
     MLOPS_CODE_VERSION: 'test',
+    // The repo (vega-datasets) and the temp folders tests write their datasets and labels files to.
+    MLOPS_DATASET_ROOTS: `${repoRoot},${tmpdir()}`,
     ...env,
   };
   const config = parseConfig(stackEnv);

@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FilePredictionLog, PredictionStore, ingestLabels, LabelsError } from '../../src/adapters';
+import { tmpdir } from 'node:os';
+import { DatasetPaths, FilePredictionLog, PredictionStore, ingestLabels, LabelsError } from '../../src/adapters';
 import { tempDir } from '../support/paths';
 
 let store: PredictionStore;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   for (const id of ['x', 'y']) record('other', id);
   for (const row of [0, 1, 2]) record('weather', 'batch-1', row);
   await log.close();
-  store = await PredictionStore.open(dirs);
+  store = await PredictionStore.open(dirs, new DatasetPaths([tmpdir()]));
 });
 afterAll(() => store?.close());
 
@@ -34,6 +35,7 @@ test('wrong columns, unknown format, unknown ids only, conflicting labels: refus
   await expect(ingestLabels(store, file('l.csv', 'request_id,label\na,sun\na,rain\n'))).rejects.toThrow(/different labels to the same prediction \(e\.g\. a\)/);
   await expect(ingestLabels(store, file('l.csv', 'request_id,label\n'))).rejects.toThrow(LabelsError);
   await expect(ingestLabels(store, join(root, 'missing.csv'))).rejects.toThrow(/labels file not found/);
+  await expect(ingestLabels(store, '/etc/passwd')).rejects.toThrow(/labels file \/etc\/passwd is outside the dataset roots/);
   expect(readdirSync(root)).not.toContain('labels');
 });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FilePredictionLog, PredictionStore, predictionLogLayout } from '../../src/adapters';
+import { DatasetPaths, FilePredictionLog, PredictionStore, predictionLogLayout } from '../../src/adapters';
 import type { PredictionRecord } from '../../src/domain';
 import { tempDir } from '../support/paths';
 
@@ -35,7 +35,7 @@ test('record() only buffers; close() writes every record, one hourly file per mo
   expect(lines).toHaveLength(10_000);
   expect(JSON.parse(lines[0] as string)).toEqual(record(0, '2026-11-22T10:59:59.000Z'));
 
-  const store = await PredictionStore.open(d);
+  const store = await PredictionStore.open(d, new DatasetPaths([]));
   try {
     const window = await store.readWindow({
       model: 'weather',

@@ -113,7 +113,7 @@ test('bad data: a dataset failing validation ends the run with DatasetInvalid an
 });
 
 test('missing dataset: a non-retryable DatasetNotFound, not a retry loop', async () => {
-  const s = spec({ name: 'weather-missing', dataset: { path: '/nonexistent/weather.csv' } });
+  const s = spec({ name: 'weather-missing', dataset: { path: join(tempDir('missing'), 'weather.csv') } });
   const { handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite' });
   const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
   const activityFailure = err.cause as Error & { cause?: ApplicationFailure };

@@ -6,6 +6,7 @@ import { ingestLabels, predictionLogLayout } from '../../src/adapters';
 import { FailureType, retrainWorkflowId, type PredictionRecord } from '../../src/domain';
 import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { startStack, type TestStack } from '../support/stack';
+import { tempDir } from '../support/paths';
 import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 
 let stack: TestStack;
@@ -140,7 +141,7 @@ test('the model server logs every prediction with its request id and row, off th
 
 test('retrain data that cannot be read: the outcome "failed" is stored with the report and the run fails once, non-retryable', async () => {
   const model = uniqueModel('mon-nodata');
-  await deploy(stack, seattleSpec(model, { window: '1h', retrain: { enabled: true, dataset: { path: '/nonexistent/fresh-export.csv' } } }));
+  await deploy(stack, seattleSpec(model, { window: '1h', retrain: { enabled: true, dataset: { path: join(tempDir('missing-export'), 'fresh-export.csv') } } }));
   await serve(stack, model, await weatherRows('New York', 150));
   const err = (await monitorOnce(stack, model).catch((e: unknown) => e)) as WorkflowFailedError;
   expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -148,5 +149,5 @@ test('retrain data that cannot be read: the outcome "failed" is stored with the 
   expect(cause.type).toBe(FailureType.DatasetNotFound);
   expect(cause.nonRetryable).toBe(true);
   const [report] = stack.monitoring.listReports(model);
-  expect(report).toMatchObject({ verdict: 'drift', retrain: { action: 'failed', kind: 'drift', detail: expect.stringMatching(/the retrain data could not be prepared: retrain base dataset not found: \/nonexistent\/fresh-export\.csv/) } });
+  expect(report).toMatchObject({ verdict: 'drift', retrain: { action: 'failed', kind: 'drift', detail: expect.stringMatching(/the retrain data could not be prepared: dataset not found: \/.*\/fresh-export\.csv/) } });
 });

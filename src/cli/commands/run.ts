@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { parseModelSpec, workflowUiLink } from '../../domain';
+import { DatasetPaths, PathNotAllowedError } from '../../adapters';
+import { parseModelSpec, workflowUiLink, type AppConfig, type ModelSpec } from '../../domain';
 import { startLifecycle } from '../../client';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Command } from '../command';
@@ -22,6 +23,20 @@ export async function loadSpecFile(path: string) {
   return { spec: { ...spec, dataset: { ...spec.dataset, path: datasetPath } }, source: absolute };
 }
 
+/**
+ * Refuses, before anything starts, a dataset outside this host's dataset roots — the same rule the worker
+ * applies. A file missing here is left to the worker, which may see other disks.
+ */
+export async function checkDatasetPath(spec: ModelSpec, config: AppConfig, source: string): Promise<void> {
+  const missing = new Error('missing');
+  try {
+    await new DatasetPaths(config.datasetRoots).confine(spec.dataset.path, 'dataset.path', () => missing);
+  } catch (err) {
+    if (err instanceof PathNotAllowedError) throw new UsageError(`invalid spec ${source}: ${err.message}`);
+    if (err !== missing) throw err;
+  }
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'start a model lifecycle from a spec file',
@@ -29,6 +44,7 @@ export const runCommand: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, { as: { type: 'string' }, reason: { type: 'string' }, id: { type: 'string' } }, ['spec']);
     const { spec, source } = await loadSpecFile(positionals[0] as string);
+    await checkDatasetPath(spec, ctx.config, source);
     const requestedBy = (values['as'] as string | undefined) ?? userInfo().username;
     const started = await startLifecycle(await ctx.client(), ctx.config, {
       spec,

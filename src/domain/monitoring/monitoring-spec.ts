@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datasetWhereSchema } from '../dataset-filter';
 import { driftMethodSchema } from '../drift/schemas';
 import { parseDurationMs } from '../duration';
 
@@ -40,7 +41,7 @@ export const retrainPolicySchema = z
     enabled: z.boolean().default(true),
     /** Base data of the retrain; default: the snapshot the deployed version was trained on. */
     dataset: z
-      .object({ path: z.string().min(1), format: z.enum(['csv', 'parquet']).optional(), where: z.string().max(1000).optional() })
+      .object({ path: z.string().min(1), format: z.enum(['csv', 'parquet']).optional(), where: datasetWhereSchema.optional() })
       .strict()
       .optional(),
     /** Labelled predictions of this long before the report's end are appended to the base data; absent: none. */
