@@ -14,7 +14,7 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
     /** Profiles the snapshot with DuckDB and checks it against the spec. Returns the report; the workflow decides. */
     async validateDataset(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<ValidationReport> {
       const columns = [...input.spec.features.map((f) => f.name), input.spec.target.name];
-      const profile = await datasets.profile(input.snapshot, columns);
+      const profile = await datasets.profile(input.snapshot, columns, { distinctOf: [input.spec.target.name] });
       const report = validateDataset(profile, input.spec);
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;

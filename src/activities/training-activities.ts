@@ -2,23 +2,27 @@ import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FailureType, gateChecks, summarizeMetrics, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
-import { evaluateModel, trainModel, type TrainState, type TrainingRecipe } from '../domain/ml';
-import { readSpecSplit } from './spec-split';
+import { classesOfFrame, evaluateOnFrame, trainOnFrame, type FrameTrainingState, type SolverSettings, type TrainingRecipe } from '../domain/ml';
+import { readSpecFrameSplit } from './spec-split';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
 
-/** Heartbeat payload of the training activity: progress for the UI and the checkpoint to resume from. */
+/**
+ * Heartbeat payload of the training activity: progress for the UI and the checkpoint to resume from.
+ * `epoch`/`epochs` count L-BFGS iterations (cap: `maxIterations`) or Adam epochs.
+ */
 export interface TrainingProgress {
   readonly epoch: number;
   readonly epochs: number;
   readonly loss: number;
+  readonly solver?: 'lbfgs' | 'adam';
   readonly checkpointPath?: string;
 }
 
 const CHECKPOINT_EVERY_MS = 1000;
 
-function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe {
+function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe & SolverSettings {
   return {
     modelName: spec.name,
     datasetId: snapshot.id,
@@ -32,21 +36,42 @@ function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe {
     l2: spec.training.l2,
     seed: spec.training.seed,
     classWeight: spec.training.classWeight,
+    solver: spec.training.solver,
+    maxIterations: spec.training.maxIterations,
+    tolerance: spec.training.tolerance,
   };
 }
 
-interface StoredCheckpoint {
-  epoch: number;
-  rngState: number;
-  step: number;
-  loss: number;
-  params: number[];
-  m: number[];
-  v: number[];
+/** A checkpoint file: the solver's whole state as JSON (typed arrays as plain arrays). */
+type StoredCheckpoint =
+  | { solver: 'lbfgs'; iteration: number; loss: number; evaluations: number; x: number[]; gradient: number[]; s: number[][]; y: number[][] }
+  | { solver: 'adam'; epoch: number; rngState: number; step: number; loss: number; params: number[]; m: number[]; v: number[] };
+
+const plain = (a: Float64Array): number[] => Array.from(a);
+const typedArray = (a: number[]): Float64Array => Float64Array.from(a);
+
+function toStored(state: FrameTrainingState): StoredCheckpoint {
+  if (state.solver === 'lbfgs') {
+    const l = state.lbfgs;
+    return { solver: 'lbfgs', iteration: l.iteration, loss: l.loss, evaluations: l.evaluations, x: plain(l.x), gradient: plain(l.gradient), s: l.s.map(plain), y: l.y.map(plain) };
+  }
+  const a = state.adam;
+  return { solver: 'adam', epoch: a.epoch, rngState: a.rngState, step: a.step, loss: a.loss, params: plain(a.params), m: plain(a.m), v: plain(a.v) };
 }
 
-const toStored = (s: TrainState): StoredCheckpoint => ({ epoch: s.epoch, rngState: s.rngState, step: s.step, loss: s.loss, params: Array.from(s.params), m: Array.from(s.m), v: Array.from(s.v) });
-const fromStored = (c: StoredCheckpoint): TrainState => ({ ...c, params: Float64Array.from(c.params), m: Float64Array.from(c.m), v: Float64Array.from(c.v) });
+/** A checkpoint of another solver (or of the pre-L-BFGS format) is not resumed: training starts over. */
+function fromStored(c: StoredCheckpoint, solver: 'lbfgs' | 'adam'): FrameTrainingState | undefined {
+  if (c.solver === 'lbfgs' && solver === 'lbfgs') {
+    return { solver, lbfgs: { iteration: c.iteration, loss: c.loss, evaluations: c.evaluations, x: typedArray(c.x), gradient: typedArray(c.gradient), s: c.s.map(typedArray), y: c.y.map(typedArray), converged: null } };
+  }
+  if (c.solver === 'adam' && solver === 'adam') {
+    return { solver, adam: { epoch: c.epoch, rngState: c.rngState, step: c.step, loss: c.loss, params: typedArray(c.params), m: typedArray(c.m), v: typedArray(c.v) } };
+  }
+  return undefined;
+}
+
+const progressOf = (state: FrameTrainingState) =>
+  state.solver === 'lbfgs' ? { epoch: state.lbfgs.iteration, loss: state.lbfgs.loss } : { epoch: state.adam.epoch, loss: state.adam.loss };
 
 export function createTrainingActivities({ datasets, artifacts, registry, logger }: ActivityDeps) {
   const log = logger.child({ component: 'training-activities' });
@@ -59,26 +84,25 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     async trainCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<CandidateRef> {
       const ctx = Context.current();
       const { spec, snapshot } = input;
-      const { train, test } = await readSpecSplit(datasets, spec, snapshot);
-      if (new Set(train.map((r) => r[spec.target.name])).size < 2) {
+      const { train, test } = await readSpecFrameSplit(datasets, spec, snapshot);
+      if (classesOfFrame(train, spec.target.name).length < 2) {
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
       }
       const exec = currentWorkflowRun();
       const checkpointPath = artifacts.checkpointPath(spec.name, `${exec.workflowId}-${exec.runId}`.replace(/[^A-Za-z0-9._-]/g, '_'));
       const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
-      let resumeFrom: TrainState | undefined;
+      let resumeFrom: FrameTrainingState | undefined;
       if (previous?.checkpointPath) {
         const stored = await readFile(previous.checkpointPath, 'utf8').then((b) => JSON.parse(b) as StoredCheckpoint).catch(() => undefined);
-        if (stored) {
-          resumeFrom = fromStored(stored);
-          log.info({ model: spec.name, epoch: stored.epoch, attempt: ctx.info.attempt }, 'resuming training from checkpoint');
-        }
+        resumeFrom = stored ? fromStored(stored, spec.training.solver) : undefined;
+        if (resumeFrom) log.info({ model: spec.name, ...progressOf(resumeFrom), attempt: ctx.info.attempt }, 'resuming training from checkpoint');
       }
+      const cap = spec.training.solver === 'lbfgs' ? spec.training.maxIterations : spec.training.epochs;
       let lastCheckpoint = Date.now();
       let checkpointed: string | undefined = resumeFrom ? previous?.checkpointPath : undefined;
-      const { artifact } = await trainModel(train, recipeOf(spec, snapshot), {
+      const { artifact } = await trainOnFrame(train, recipeOf(spec, snapshot), {
         ...(resumeFrom ? { resumeFrom } : {}),
-        onEpoch: async (state) => {
+        onProgress: async (state) => {
           if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
             await mkdir(dirname(checkpointPath), { recursive: true });
             await writeFile(`${checkpointPath}.tmp`, JSON.stringify(toStored(state)));
@@ -86,37 +110,38 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
             checkpointed = checkpointPath;
             lastCheckpoint = Date.now();
           }
-          ctx.heartbeat({ epoch: state.epoch, epochs: spec.training.epochs, loss: state.loss, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
-          // Yield to the event loop every few epochs so heartbeats and cancellation get through.
-          if (state.epoch % 10 === 0) await new Promise((r) => setImmediate(r));
+          const progress = progressOf(state);
+          ctx.heartbeat({ ...progress, epochs: cap, solver: state.solver, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
+          // Yield to the event loop now and then so heartbeats and cancellation get through.
+          if (progress.epoch % 10 === 0) await new Promise((r) => setImmediate(r));
           if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
         },
       });
       const stored = await artifacts.put(artifact);
       await rm(checkpointPath, { force: true });
       log.info({ model: spec.name, artifact: stored.sha256, loss: artifact.trainedOn.finalLoss }, 'candidate trained');
-      return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.length, testRows: test.length, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
+      return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.rows, testRows: test.rows, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
     },
 
     /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
       const { spec, snapshot, candidate } = input;
-      const { test } = await readSpecSplit(datasets, spec, snapshot);
       const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
-      const candidateMetrics = summarizeMetrics(evaluateModel(candidateArtifact, test, spec.target.name));
-      let champion: EvaluationReport['champion'] = null;
       const production = registry.findByAlias(spec.name, 'production');
-      if (production) {
-        const championArtifact = await artifacts.get(production.artifactPath, production.artifactSha256);
-        const missing = championArtifact.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name));
-        if (missing.length === 0) {
-          champion = { version: production.version, metrics: summarizeMetrics(evaluateModel(championArtifact, test, spec.target.name)) };
-        } else {
-          log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
-        }
+      const championArtifact = production ? await artifacts.get(production.artifactPath, production.artifactSha256) : null;
+      const missing = championArtifact?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
+      // The champion may use features the spec no longer lists: read those columns too, so it is scored as served.
+      const extra = missing.length ? [] : (championArtifact?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+      const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
+      const candidateMetrics = summarizeMetrics(evaluateOnFrame(candidateArtifact, test, spec.target.name));
+      let champion: EvaluationReport['champion'] = null;
+      if (production && championArtifact && missing.length === 0) {
+        champion = { version: production.version, metrics: summarizeMetrics(evaluateOnFrame(championArtifact, test, spec.target.name)) };
+      } else if (production) {
+        log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
       }
       const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
-      return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.length };
+      return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.rows };
     },
   };
 }

@@ -4,7 +4,8 @@ import { mkdir, rename, stat, rm } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FilterSyntaxError, parseDatasetFilter, type ColumnProfile, type DatasetProfile, type DatasetSnapshot, type ModelSpec } from '../domain';
-import type { Row } from '../domain/ml';
+import type { Frame, Row } from '../domain/ml';
+import { readFrame, type FrameColumnRequest } from './duckdb-frames';
 import { quoteIdent, quoteString } from './duckdb-sql';
 import { compileFilter } from './duckdb-filter';
 import { PathNotAllowedError, type DatasetPaths } from './dataset-paths';
@@ -137,7 +138,8 @@ export class DuckDbDatasets {
   }
 
   /** Column statistics for validation: nulls, numeric range and non-finite count, distinct text values (capped). */
-  async profile(snapshot: DatasetSnapshot, columnNames: string[], maxDistinct = 1000): Promise<DatasetProfile> {
+  async profile(snapshot: DatasetSnapshot, columnNames: string[], options: { maxDistinct?: number; distinctOf?: readonly string[] } = {}): Promise<DatasetProfile> {
+    const maxDistinct = options.maxDistinct ?? 1000;
     const src = `read_parquet(${quoteString(snapshot.snapshotPath)})`;
     return this.withConnection(async (c) => {
       const columns: ColumnProfile[] = [];
@@ -146,6 +148,10 @@ export class DuckDbDatasets {
         if (!col) continue;
         const q = quoteIdent(name);
         const numeric = /INT|FLOAT|DOUBLE|REAL|DECIMAL/i.test(col.type);
+        // A numeric label column (0/1) is still a set of classes: its distinct values are wanted too.
+        const distinct = options.distinctOf?.includes(name)
+          ? await c.runAndReadAll(`SELECT DISTINCT ${q}::VARCHAR AS v FROM ${src} WHERE ${q} IS NOT NULL ORDER BY 1 LIMIT ${maxDistinct}`)
+          : null;
         if (numeric) {
           const r = await c.runAndReadAll(
             `SELECT count(*) FILTER (WHERE ${q} IS NULL)::DOUBLE AS nulls,
@@ -162,6 +168,7 @@ export class DuckDbDatasets {
             ...(row['lo'] !== null ? { min: Number(row['lo']) } : {}),
             ...(row['hi'] !== null ? { max: Number(row['hi']) } : {}),
             nonFiniteCount: Number(row['nonfinite'] ?? 0),
+            ...(distinct ? { distinct: distinct.getRowObjectsJS().map((x) => String(x['v'])) } : {}),
           });
         } else {
           const nulls = await c.runAndReadAll(`SELECT count(*) FILTER (WHERE ${q} IS NULL)::DOUBLE AS nulls FROM ${src}`);
@@ -187,6 +194,11 @@ export class DuckDbDatasets {
       const reader = await c.runAndReadAll(`SELECT ${select} FROM read_parquet(${quoteString(snapshot.snapshotPath)}, file_row_number = true) ORDER BY file_row_number`);
       return reader.getRowObjectsJS() as Row[];
     });
+  }
+
+  /** The named columns as a columnar frame (typed arrays, file order): the training and evaluation path. */
+  async readFrame(snapshot: Pick<DatasetSnapshot, 'snapshotPath'>, columns: readonly FrameColumnRequest[]): Promise<Frame> {
+    return this.withConnection((c) => readFrame(c, snapshot.snapshotPath, columns));
   }
 
   close(): void {

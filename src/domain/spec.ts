@@ -60,7 +60,11 @@ export const modelSpecSchema = z
     target: z
       .object({
         name: z.string().min(1),
-        classes: z.array(z.string()).min(2).optional(),
+        /** Optional fixed class order; integer and boolean labels may be written as numbers/booleans. */
+        classes: z
+          .array(z.union([z.string(), z.number(), z.boolean()]).transform(String))
+          .min(2)
+          .optional(),
       })
       .strict(),
     features: z.array(featureSchema).min(1),
@@ -72,6 +76,12 @@ export const modelSpecSchema = z
     training: z
       .object({
         algorithm: z.literal('logistic-regression').default('logistic-regression'),
+        /** `lbfgs` minimizes the regularized loss to `tolerance`; `adam` runs `epochs` of mini-batch Adam (the earlier trainer). */
+        solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
+        /** L-BFGS: iteration cap and gradient tolerance (largest |∂loss/∂weight|). */
+        maxIterations: z.number().int().positive().max(100_000).default(500),
+        tolerance: z.number().positive().max(1).default(1e-5),
+        /** Adam only. */
         epochs: z.number().int().positive().max(1_000_000).default(300),
         learningRate: z.number().positive().default(0.5),
         l2: z.number().min(0).default(0.001),
@@ -80,7 +90,7 @@ export const modelSpecSchema = z
         classWeight: z.enum(['none', 'balanced']).default('none'),
       })
       .strict()
-      .default({ algorithm: 'logistic-regression', epochs: 300, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' }),
+      .prefault({}),
     thresholds: thresholdsSchema.default({}),
     /** Who must approve, how many, in which stages, by when (see docs/governance.md). Default: one approval from anyone. */
     approval: approvalPolicySchema.prefault({}),

@@ -74,7 +74,7 @@ test('machine gate first: failing absolute or change-vs-champion thresholds neve
   expect(await champion.handle.result()).toMatchObject({ outcome: 'deployed', version: 2 });
 
   const weaker = spec('gov-machine-gate', { thresholds: { maxLogLossRiseVsChampion: 0, maxAccuracyDropVsChampion: 0.5 } });
-  const challenger = await startLifecycle(stack.client, stack.config, { spec: { ...weaker, training: { ...weaker.training, epochs: 1 } }, requestedBy: 'rita' });
+  const challenger = await startLifecycle(stack.client, stack.config, { spec: { ...weaker, training: { ...weaker.training, solver: 'adam', epochs: 1 } }, requestedBy: 'rita' });
   const result = await challenger.handle.result();
   expect(result.outcome).toBe('not-blessed');
   expect(result.evaluation?.champion?.version).toBe(2);

@@ -26,7 +26,8 @@ async function trainingHeartbeat(workflowId: string): Promise<{ epoch: number; c
 
 test('SIGKILL of the worker mid-training: a new worker resumes from the checkpoint and the run registers exactly one version', async () => {
   // Long enough (tens of seconds) that the kill lands mid-training on any machine.
-  const training = { epochs: 30_000, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' as const, algorithm: 'logistic-regression' as const };
+  // Adam for a fixed, long run (L-BFGS converges on this data in well under a second).
+  const training = { solver: 'adam' as const, epochs: 30_000, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' as const, algorithm: 'logistic-regression' as const };
   const spec = modelSpecSchema.parse(weatherSpec({ name: 'weather-crash', training }));
   const first = spawnCompiled('src/workers/main.js', [], stack.env);
   let second: ReturnType<typeof spawnCompiled> | undefined;

@@ -1,6 +1,6 @@
 /**
  * @module domain/ml — pure machine learning: seeded split, feature encoding, softmax regression,
- * metrics, and the serialisable model artifact. No I/O; the activities feed it rows.
+ * metrics, and the serialisable model artifact. No I/O; the activities feed it columnar frames (typed arrays).
  */
 export * from './types';
 export * from './random';
@@ -10,3 +10,7 @@ export * from './metrics';
 export * from './split';
 export * from './model-artifact';
 export * from './pipeline';
+export * from './frame';
+export * from './lbfgs';
+export * from './sparse-design';
+export * from './frame-pipeline';

@@ -130,7 +130,7 @@ export async function trainSoftmax(
   return state;
 }
 
-export function toWeights(state: TrainState, set: Pick<TrainingSet, 'width' | 'classes'>): SoftmaxWeights {
+export function toWeights(state: Pick<TrainState, 'params'>, set: Pick<TrainingSet, 'width' | 'classes'>): SoftmaxWeights {
   const all = Array.from(state.params);
   return {
     weights: all.slice(0, set.classes * set.width),

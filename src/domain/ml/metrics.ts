@@ -55,16 +55,16 @@ export function classificationMetrics(truth: Int32Array, probabilities: Float64A
 /** ROC AUC of class 1 via the Mann–Whitney U statistic with average ranks for ties. */
 export function binaryAuc(truth: Int32Array, probabilities: Float64Array): number {
   const n = truth.length;
-  const scores = Array.from({ length: n }, (_, i) => ({ s: probabilities[i * 2 + 1] as number, y: truth[i] as number }));
-  scores.sort((a, b) => a.s - b.s);
+  const score = (i: number): number => probabilities[i * 2 + 1] as number;
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score(a) - score(b));
   let rankSumPositive = 0;
   let positives = 0;
   for (let i = 0; i < n; ) {
     let j = i;
-    while (j + 1 < n && (scores[j + 1] as { s: number }).s === (scores[i] as { s: number }).s) j++;
+    while (j + 1 < n && score(order[j + 1] as number) === score(order[i] as number)) j++;
     const avgRank = (i + j + 2) / 2;
     for (let t = i; t <= j; t++) {
-      if ((scores[t] as { y: number }).y === 1) {
+      if (truth[order[t] as number] === 1) {
         rankSumPositive += avgRank;
         positives++;
       }

@@ -19,7 +19,16 @@ export const modelArtifactSchema = z.object({
   weights: z.array(z.number()),
   bias: z.array(z.number()),
   width: z.number().int().nonnegative(),
-  trainedOn: z.object({ datasetId: z.string(), rows: z.number().int(), epochs: z.number().int(), finalLoss: z.number() }),
+  trainedOn: z.object({
+    datasetId: z.string(),
+    rows: z.number().int(),
+    /** Epochs (Adam) or iterations (L-BFGS). */
+    epochs: z.number().int(),
+    finalLoss: z.number(),
+    solver: z.enum(['lbfgs', 'adam']).optional(),
+    /** Why L-BFGS stopped: 'gradient', 'loss', 'line-search' or 'max-iterations'. */
+    converged: z.string().optional(),
+  }),
 });
 
 export type ModelArtifact = z.infer<typeof modelArtifactSchema>;
