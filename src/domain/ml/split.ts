@@ -15,8 +15,9 @@ export function stratifiedSplit(labels: readonly string[], testFraction: number,
     const idx = rng.shuffle(byClass.get(label) as number[]);
     // Classes with a single row stay in training: a model cannot learn a class it never sees.
     const nTest = idx.length > 1 ? Math.max(1, Math.round(idx.length * testFraction)) : 0;
-    test.push(...idx.slice(0, nTest));
-    train.push(...idx.slice(nTest));
+    // Loops, not push(...spread): a class of millions of rows would overflow the call stack.
+    for (let i = 0; i < idx.length; i++) (i < nTest ? test : train).push(idx[i] as number);
   }
-  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
+  const ascending = (list: number[]): number[] => Array.from(Int32Array.from(list).sort());
+  return { train: ascending(train), test: ascending(test) };
 }
