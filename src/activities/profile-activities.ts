@@ -1,6 +1,6 @@
-import { buildReferenceProfiles, type DatasetSnapshot, type ModelSpec } from '../domain';
+import { buildReferenceProfilesFromFrame, type DatasetSnapshot, type ModelSpec } from '../domain';
 import type { ActivityDeps } from './deps';
-import { readSpecSplit } from './spec-split';
+import { readSpecFrameSplit } from './spec-split';
 
 /** Builds and stores the reference profile of a version's training split (the same seeded split training used). */
 export async function profileTrainingSplit(
@@ -8,10 +8,10 @@ export async function profileTrainingSplit(
   input: { spec: ModelSpec; snapshot: Pick<DatasetSnapshot, 'id' | 'snapshotPath'>; version: number },
 ): Promise<{ profileId: string; rows: number }> {
   const { spec, snapshot } = input;
-  const { train } = await readSpecSplit(datasets, spec, snapshot);
-  const profiles = buildReferenceProfiles(train, spec.features, spec.target.name);
+  const { train } = await readSpecFrameSplit(datasets, spec, snapshot);
+  const profiles = buildReferenceProfilesFromFrame(train, spec.features, spec.target.name);
   const { id } = monitoring.saveProfile({ modelName: spec.name, version: input.version, datasetId: snapshot.id, profiles });
-  return { profileId: id, rows: train.length };
+  return { profileId: id, rows: train.rows };
 }
 
 export function createProfileActivities(deps: ActivityDeps) {

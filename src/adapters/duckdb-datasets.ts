@@ -185,7 +185,7 @@ export class DuckDbDatasets {
     });
   }
 
-  /** Reads the named columns in a stable order (source order), numerics as numbers and the rest as text. */
+  /** The row view of `readFrame` (one object per row): for tools and tests only — activities read frames. */
   async readRows(snapshot: Pick<DatasetSnapshot, 'snapshotPath'>, columns: { name: string; type: 'numeric' | 'categorical' }[]): Promise<Row[]> {
     const select = columns
       .map((c) => (c.type === 'numeric' ? `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE) AS ${quoteIdent(c.name)}` : `${quoteIdent(c.name)}::VARCHAR AS ${quoteIdent(c.name)}`))

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetPaths, DuckDbDatasets } from '../../src/adapters';
-import { parseModelSpec, validateDataset, type ModelSpec } from '../../src/domain';
-import { evaluateOnFrame, frameProbabilities, splitFrame, trainOnFrame, type FrameTrainingState, type Frame, type LbfgsState } from '../../src/domain/ml';
+import { buildReferenceProfiles, buildReferenceProfilesFromFrame, parseModelSpec, validateDataset, type ModelSpec } from '../../src/domain';
+import { evaluateModel, evaluateOnFrame, frameProbabilities, splitFrame, splitRows, trainOnFrame, type FrameTrainingState, type Frame, type LbfgsState } from '../../src/domain/ml';
 import { repoRoot, tempDir, weatherCsv } from '../support/paths';
 
 const dataDir = tempDir('trainer-data');
@@ -114,4 +114,23 @@ test.each([
 test('declared classes may be written as numbers or booleans', () => {
   const parsed = parseModelSpec({ name: 'm1', dataset: { path: 'x.csv' }, target: { name: 'y', classes: [0, 1] }, features: [{ name: 'a', type: 'numeric' }] });
   expect(parsed.ok && parsed.spec.target.classes).toEqual(['0', '1']);
+});
+
+test('frames see what rows see: same split, same reference profiles, same metrics as the row pipeline', async () => {
+  const columns = [
+    { name: 'location', type: 'categorical' as const },
+    { name: 'precipitation', type: 'numeric' as const },
+    { name: 'wind', type: 'numeric' as const },
+    { name: 'weather', type: 'categorical' as const },
+  ];
+  const snapshot = await datasets.ingest({ path: weatherCsv, format: 'csv' });
+  const frame = await datasets.readFrame(snapshot, columns);
+  const rows = await datasets.readRows(snapshot, columns);
+  const split = splitFrame(frame, 'weather', 0.25, 42);
+  const rowSplit = splitRows(rows, 'weather', 0.25, 42);
+  expect([split.train.rows, split.test.rows]).toEqual([rowSplit.train.length, rowSplit.test.length]);
+  const features = columns.slice(0, 3);
+  expect(buildReferenceProfilesFromFrame(split.train, features, 'weather')).toEqual(buildReferenceProfiles(rowSplit.train, features, 'weather'));
+  const { artifact } = await trainOnFrame(split.train, recipe({ target: 'weather', features }));
+  expect(evaluateOnFrame(artifact, split.test, 'weather')).toEqual(evaluateModel(artifact, rowSplit.test, 'weather'));
 });

@@ -14,7 +14,7 @@ export interface CleanNumeric {
 }
 
 /** Split `values` into sorted finite values and counts of nulls and non-finite numbers. */
-export function cleanNumeric(values: NumericInput): CleanNumeric {
+export function cleanNumeric(values: NumericInput, options: { nanIsNull?: boolean } = {}): CleanNumeric {
   const rows = values.length;
   const out = new Float64Array(rows);
   let n = 0;
@@ -24,6 +24,7 @@ export function cleanNumeric(values: NumericInput): CleanNumeric {
     for (let i = 0; i < rows; i++) {
       const v = values[i]!;
       if (Number.isFinite(v)) out[n++] = v;
+      else if (options.nanIsNull && Number.isNaN(v)) nullCount++;
       else invalidCount++;
     }
   } else {

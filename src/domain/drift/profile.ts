@@ -22,11 +22,13 @@ export const DEFAULT_MAX_CATEGORIES = 1_000;
 export interface NumericProfileOptions {
   /** Largest number of sample points kept (default 5,000). */
   maxSample?: number;
+  /** A Float64Array's NaN means a missing value (columnar frames), not an invalid one. */
+  nanIsNull?: boolean;
 }
 
 export function buildNumericProfile(values: NumericInput, options: NumericProfileOptions = {}): NumericProfile {
   const maxSample = Math.max(2, Math.floor(options.maxSample ?? DEFAULT_PROFILE_SAMPLE));
-  const { rows, nullCount, invalidCount, sorted } = cleanNumeric(values);
+  const { rows, nullCount, invalidCount, sorted } = cleanNumeric(values, { nanIsNull: options.nanIsNull ?? false });
   const count = sorted.length;
   const empty = count === 0;
   const { mean, std } = meanAndStd(sorted);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { buildCategoricalProfile, buildNumericProfile } from '../drift';
 import { referenceProfileSchema } from '../drift/schemas';
 import type { FeatureRef, Row } from '../ml/types';
+import { categoricalColumn, column, textValues, type Frame } from '../ml/frame';
 
 /**
  * What a model version keeps of its training split for monitoring: one drift profile per feature and
@@ -27,4 +28,14 @@ export function buildReferenceProfiles(rows: readonly Row[], features: readonly 
         : buildCategoricalProfile(values);
   }
   return { rows: rows.length, features: profiles, target: buildCategoricalProfile(column(target)) };
+}
+
+/** The same profiles from a columnar frame (the activities' path: no row objects). */
+export function buildReferenceProfilesFromFrame(frame: Frame, features: readonly FeatureRef[], target: string): ReferenceProfileSet {
+  const profiles: ReferenceProfileSet['features'] = {};
+  for (const f of features) {
+    const c = column(frame, f.name);
+    profiles[f.name] = c.kind === 'numeric' ? buildNumericProfile(c.values, { nanIsNull: true }) : buildCategoricalProfile(textValues(c));
+  }
+  return { rows: frame.rows, features: profiles, target: buildCategoricalProfile(textValues(categoricalColumn(frame, target))) };
 }
