@@ -32,3 +32,5 @@ if [[ ! -f dist/.build-stamp || -n "$newest_src" || tsconfig.json -nt dist/.buil
   npx tsc -p tsconfig.json
   touch dist/.build-stamp
 fi
+# The prebuilt workflow bundle (workers poll within ~1 s of starting); quick when it is current.
+node dist/scripts/build-workflow-bundle.js

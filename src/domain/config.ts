@@ -37,6 +37,8 @@ export const configSchema = z.object({
   MLOPS_APPROVER_KEYS_DIR: z.string().min(1).optional(),
   /** Receives a JSON POST when an approval gate escalates; unset = log only. */
   MLOPS_ESCALATION_WEBHOOK_URL: z.url().optional(),
+  /** The prebuilt workflow bundle a worker loads (default: `dist/workflow-bundle.js`); `none` bundles at start. */
+  MLOPS_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How often the model server writes buffered predictions to the prediction log. */
   MLOPS_PREDICTION_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
@@ -52,6 +54,8 @@ export interface AppConfig {
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
+  /** Prebuilt workflow bundle path, `none`, or unset (the build's default). */
+  readonly workflowBundle?: string;
   readonly governance: { readonly approversFile: string; readonly keysDir: string; readonly escalationWebhookUrl?: string };
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
@@ -92,6 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     }),
     log: Object.freeze({ level: c.MLOPS_LOG_LEVEL, pretty: c.MLOPS_LOG_PRETTY }),
     ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
+    ...(c.MLOPS_WORKFLOW_BUNDLE ? { workflowBundle: c.MLOPS_WORKFLOW_BUNDLE } : {}),
     governance: Object.freeze({
       approversFile: c.MLOPS_APPROVERS_FILE ?? joinPath(c.MLOPS_DATA_DIR, 'approvers.json'),
       keysDir: c.MLOPS_APPROVER_KEYS_DIR ?? joinPath(c.MLOPS_DATA_DIR, 'approver-keys'),

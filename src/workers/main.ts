@@ -4,6 +4,7 @@ import { createLogger } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
+import { defaultBundlePath, prebuiltWorkflowBundle, StaleBundleError } from './workflow-bundle';
 
 /** Process entry point of a lifecycle worker: polls the task queue until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -17,10 +18,15 @@ async function main(): Promise<void> {
       sdkLogger[level](entry.meta ?? {}, entry.message);
     }),
   });
+  const workflowBundle = config.workflowBundle === 'none' ? null : await prebuiltWorkflowBundle(config.workflowBundle ?? defaultBundlePath);
+  if (!workflowBundle) logger.warn('no prebuilt workflow bundle: bundling the workflow code now (seconds); `npm run build` makes one');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { deps, close } = await openActivityDeps(config, logger);
-  const worker = await createLifecycleWorker({ config, connection, deps });
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address, codeVersion: deps.codeVersion }, 'worker started');
+  const worker = await createLifecycleWorker({ config, connection, deps, ...(workflowBundle ? { workflowBundle } : {}) });
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, address: config.temporal.address, codeVersion: deps.codeVersion, bundle: workflowBundle ? 'prebuilt' : 'bundled at start', startupMs: Math.round(process.uptime() * 1000) },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {
@@ -31,6 +37,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof StaleBundleError ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });
