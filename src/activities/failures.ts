@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, DeploymentInProgressError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
+import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
 import { FailureType, failureCatalogue } from '../domain';
 
 /** Builds a failure of the catalogue; retryability comes from the catalogue, not from the call site. */
@@ -18,7 +18,6 @@ export function toFailure(err: unknown): unknown {
   if (err instanceof DatasetError) return failure(err.kind === 'not-found' ? FailureType.DatasetNotFound : FailureType.DatasetUnreadable, err.message);
   if (err instanceof ArtifactIntegrityError) return failure(FailureType.ArtifactCorrupt, err.message);
   if (err instanceof VersionNotFoundError) return failure(FailureType.VersionNotFound, err.message);
-  if (err instanceof DeploymentInProgressError) return failure(FailureType.DeploymentInProgress, err.message, { deploymentId: err.running.id, workflowId: err.running.workflowId });
   if (err instanceof ApproverDirectoryError) return failure(FailureType.ApproverDirectoryInvalid, err.message);
   if (err instanceof WebhookError) return failure(FailureType.WebhookFailed, err.message);
   if (err instanceof ModelServerError) {

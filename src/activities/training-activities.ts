@@ -7,6 +7,7 @@ import { readSpecSplit } from './spec-split';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
+import { heartbeatWhile } from './heartbeat';
 
 /** Heartbeat payload of the training activity: progress for the UI and the checkpoint to resume from. */
 export interface TrainingProgress {
@@ -98,25 +99,30 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.length, testRows: test.length, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
     },
 
-    /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
+    /** Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
-      const { spec, snapshot, candidate } = input;
-      const { test } = await readSpecSplit(datasets, spec, snapshot);
-      const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
-      const candidateMetrics = summarizeMetrics(evaluateModel(candidateArtifact, test, spec.target.name));
-      let champion: EvaluationReport['champion'] = null;
-      const production = registry.findByAlias(spec.name, 'production');
-      if (production) {
-        const championArtifact = await artifacts.get(production.artifactPath, production.artifactSha256);
-        const missing = championArtifact.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name));
-        if (missing.length === 0) {
-          champion = { version: production.version, metrics: summarizeMetrics(evaluateModel(championArtifact, test, spec.target.name)) };
-        } else {
-          log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
-        }
-      }
-      const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
-      return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.length };
+      return heartbeatWhile({ step: `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}` }, () => evaluate(input));
     },
   };
+
+  /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
+  async function evaluate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
+    const { spec, snapshot, candidate } = input;
+    const { test } = await readSpecSplit(datasets, spec, snapshot);
+    const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
+    const candidateMetrics = summarizeMetrics(evaluateModel(candidateArtifact, test, spec.target.name));
+    let champion: EvaluationReport['champion'] = null;
+    const production = registry.findByAlias(spec.name, 'production');
+    if (production) {
+      const championArtifact = await artifacts.get(production.artifactPath, production.artifactSha256);
+      const missing = championArtifact.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name));
+      if (missing.length === 0) {
+        champion = { version: production.version, metrics: summarizeMetrics(evaluateModel(championArtifact, test, spec.target.name)) };
+      } else {
+        log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
+      }
+    }
+    const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
+    return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.length };
+  }
 }

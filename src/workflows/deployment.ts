@@ -3,8 +3,10 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -23,12 +25,15 @@ import {
   type RolloutCommandKind,
   type RolloutEvent,
   type RolloutStep,
+  type ReleaseProgress,
   type ShadowReport,
+  describeQueuePosition,
 } from '../domain';
-import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, resumeSignal } from './deployment-messages';
+import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, releaseProgressSignal, resumeSignal } from './deployment-messages';
 import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
-import { activities, deployStepOptions, registryStepOptions } from './activity-options';
+import { activities, deployStepOptions, queueWaitOptions, registryStepOptions } from './activity-options';
+import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
 
 /**
  * Brings one model version into production with the spec's strategy — direct, canary (traffic steps, each
@@ -104,15 +109,62 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
     { key: versionAttribute, value: target },
   ]);
   enter('starting');
-  const begun = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
-    model,
-    version: target,
-    kind: input.kind,
-    strategy: spec.strategy,
-    actor: input.actor,
-    ...(input.reason ? { reason: input.reason } : {}),
-    ...(workflowInfo().parent ? { parentWorkflowId: workflowInfo().parent?.workflowId } : {}),
-  });
+  /** Tells the approving lifecycle (if any) where its release stands, so its stage shows it too. */
+  const tellParent = async (progress: ReleaseProgress): Promise<void> => {
+    const parent = workflowInfo().parent;
+    if (!parent) return;
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId)
+      .signal(releaseProgressSignal, progress)
+      .catch((e: unknown) => log.warn('could not tell the parent about the queue', { error: (e as Error).message }));
+  };
+  /** Deployments of a model run one at a time, first come first served: wait for the turn, visibly. */
+  const takeTurn = async () => {
+    let answer = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
+      model,
+      version: target,
+      kind: input.kind,
+      strategy: spec.strategy,
+      actor: input.actor,
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(workflowInfo().parent ? { parentWorkflowId: workflowInfo().parent?.workflowId } : {}),
+    });
+    if (!answer.waitingFor) return answer;
+    let shown: string | undefined;
+    while (answer.waitingFor) {
+      const waiting = describeQueuePosition(model, answer.waitingFor);
+      if (waiting !== shown) {
+        update({ deploymentId: answer.deploymentId, waitingFor: answer.waitingFor });
+        if (shown === undefined) enter('queued');
+        await tellParent({ state: 'queued', deploymentId: answer.deploymentId, waitingFor: answer.waitingFor });
+        shown = waiting;
+      }
+      answer = await activities(queueWaitOptions, waiting).awaitDeploymentTurn({ deploymentId: answer.deploymentId, strategy: spec.strategy });
+    }
+    status = { ...status, waitingFor: undefined };
+    enter('starting');
+    await tellParent({ state: 'started', deploymentId: answer.deploymentId });
+    return answer;
+  };
+  let begun: Awaited<ReturnType<typeof takeTurn>>;
+  try {
+    begun = await takeTurn();
+  } catch (err) {
+    // Old histories failed here without a word; new runs close a queued row and say why before failing.
+    if (patched(FAILURE_PATH_PATCH)) {
+      const reason = isCancellation(err) ? 'deployment cancelled before it started' : `deployment could not start: ${describeFailure(err)}`;
+      const queued = status.deploymentId;
+      if (queued !== undefined) {
+        await CancellationScope.nonCancellable(() =>
+          activities(registryStepOptions, 'record outcome: failed')
+            .finishDeployment({ deploymentId: queued, state: 'failed', reason, steps: [] })
+            .catch((e: unknown) => log.error('could not close the queued deployment', { error: (e as Error).message })),
+        );
+      }
+      update({ outcomeReason: reason });
+      enter('failed');
+    }
+    throw err;
+  }
   const { deploymentId, fromVersion, strategy } = begun;
   update({ deploymentId, fromVersion, strategy });
   if (begun.note) log.info(begun.note);
