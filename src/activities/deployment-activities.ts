@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { DeploymentStore, type DeploymentPlan, type DeploymentRow, type QueueAnswer, type RouteChange, type ServerRoute } from '../adapters';
 import {
   FailureType,
@@ -20,7 +19,7 @@ import { currentWorkflowRun } from './run-context';
 import { heartbeatWhile } from './heartbeat';
 import { failure } from './failures';
 
-/** What `beginDeployment` and `awaitDeploymentTurn` answer: the row, what it runs as, or what it waits for. */
+/** What `beginDeployment` and `claimDeploymentTurn` answer: the row, what it runs as, or what it waits for. */
 export interface BegunDeployment {
   readonly deploymentId: number;
   readonly fromVersion: number | null;
@@ -29,10 +28,6 @@ export interface BegunDeployment {
   /** Set while the deployment is queued behind another of the same model. */
   readonly waitingFor?: DeploymentQueuePosition;
 }
-
-/** How often a queued deployment looks whether its turn has come, and how long one wait activity lasts. */
-export const QUEUE_POLL_MS = 250;
-export const QUEUE_WAIT_SLICE_MS = 5 * 60_000;
 
 /** Why a canary or shadow runs as direct after all (read back from the row, so a retry gives the same note). */
 function strategyNote(requested: Strategy, row: DeploymentRow): string | undefined {
@@ -98,26 +93,19 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
     },
 
     /**
-     * Waits (heartbeating) until the queued deployment's turn has come, then starts it — what it runs as is
-     * decided now, from the production version of this moment. Returns after `maxWaitMs` still queued, so a
-     * wait of hours is a few activities, each ending with where the deployment stands.
+     * Starts a queued deployment if its turn has come (nothing of the model runs and it is the oldest queued)
+     * — what it runs as is decided now, from the production version of this moment — else says what it still
+     * waits for. Quick: the workflow waits between calls (for a `deploymentTurn` signal or a timer).
      */
-    async awaitDeploymentTurn(input: { deploymentId: number; strategy: Strategy; maxWaitMs?: number }): Promise<BegunDeployment> {
-      const ctx = Context.current();
-      const until = Date.now() + (input.maxWaitMs ?? QUEUE_WAIT_SLICE_MS);
+    async claimDeploymentTurn(input: { deploymentId: number; strategy: Strategy }): Promise<BegunDeployment> {
       const row = deployments.get(input.deploymentId);
-      for (;;) {
-        const answer = deployments.claim(row.id, plan(row.model, row.toVersion, input.strategy));
-        if (answer.row.state !== 'queued' && answer.row.state !== 'running') {
-          throw failure(FailureType.DeploymentRefused, `deployment #${row.id} was closed (${answer.row.state}) while it queued: ${answer.row.outcomeReason ?? 'no reason recorded'}`);
-        }
-        if (!answer.waitingFor || Date.now() >= until) {
-          if (!answer.waitingFor) log.info({ model: row.model, deployment: row.id, from: answer.row.fromVersion, to: row.toVersion }, 'queued deployment started');
-          return begun(answer, input.strategy);
-        }
-        ctx.heartbeat({ waitingFor: answer.waitingFor });
-        await ctx.sleep(QUEUE_POLL_MS);
+      const answer = deployments.claim(row.id, plan(row.model, row.toVersion, input.strategy));
+      if (answer.row.state !== 'queued' && answer.row.state !== 'running') {
+        // Closed by someone else while it queued (e.g. `mlops rollback` clearing rows of a dead workflow).
+        throw failure(FailureType.DeploymentRefused, `deployment #${row.id} was closed (${answer.row.state}) while it queued: ${answer.row.outcomeReason ?? 'no reason recorded'}`);
       }
+      if (!answer.waitingFor) log.info({ model: row.model, deployment: row.id, from: answer.row.fromVersion, to: row.toVersion }, 'queued deployment started');
+      return begun(answer, input.strategy);
     },
 
     /** Sets the model server's traffic split (it loads and warms the versions first). */
@@ -187,8 +175,10 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       return route;
     },
 
-    async finishDeployment(input: { deploymentId: number; state: 'promoted' | 'rolled-back' | 'failed'; reason: string; steps: RolloutStep[] }): Promise<void> {
-      deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
+    /** Closes the deployment; answers the model's queued deployments, to wake them (the first may now start). */
+    async finishDeployment(input: { deploymentId: number; state: 'promoted' | 'rolled-back' | 'failed'; reason: string; steps: RolloutStep[] }): Promise<{ queued: { deploymentId: number; workflowId: string }[] }> {
+      const row = deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
+      return { queued: deployments.queued(row.model).map((q) => ({ deploymentId: q.id, workflowId: q.workflowId })) };
     },
   };
 }

@@ -36,15 +36,6 @@ export const deployStepOptions: ActivityOptions = {
   retry: { ...retry, maximumInterval: '1m' },
 };
 /**
- * A queued deployment waiting for its turn: one activity polls for up to 5 minutes (heartbeating), then the
- * workflow looks again; no limit on attempts or total time — a canary ahead of it may bake for hours.
- */
-export const queueWaitOptions: ActivityOptions = {
-  startToCloseTimeout: '6m',
-  heartbeatTimeout,
-  retry: { ...retry, maximumInterval: '10s' },
-};
-/**
  * Audit appends: a local activity (one SQLite transaction of a few ms), so each batch costs one marker event
  * instead of an activity's three plus a workflow task. Retried without an attempt limit: the trail must land.
  */

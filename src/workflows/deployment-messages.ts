@@ -10,6 +10,8 @@ export const resumeSignal = defineSignal<[RolloutCommand]>('resume');
 export const abortSignal = defineSignal<[RolloutCommand]>('abort');
 /** Promotes a shadow candidate a person was asked about (low agreement); refused at any other time. */
 export const promoteSignal = defineSignal<[RolloutCommand]>('promote');
+/** Sent by a deployment of the model that just ended to the next queued one: its turn may have come. */
+export const deploymentTurnSignal = defineSignal<[{ deploymentId?: number }]>('deploymentTurn');
 export const deploymentStatusQuery = defineQuery<DeploymentStatus>('deploymentStatus');
 /**
  * Sent by a deployment to the lifecycle that started it: queued behind another deployment of the model

@@ -29,11 +29,14 @@ import {
   type ShadowReport,
   describeQueuePosition,
 } from '../domain';
-import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, releaseProgressSignal, resumeSignal } from './deployment-messages';
+import { abortSignal, deploymentStatusQuery, deploymentTurnSignal, pauseSignal, promoteSignal, releaseProgressSignal, resumeSignal } from './deployment-messages';
 import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
-import { activities, deployStepOptions, queueWaitOptions, registryStepOptions } from './activity-options';
+import { activities, deployStepOptions, registryStepOptions } from './activity-options';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
+
+/** A queued deployment looks again this often even without a wake-up (a lost signal costs this, at most). */
+const QUEUE_RECHECK = '2m';
 
 /**
  * Brings one model version into production with the spec's strategy — direct, canary (traffic steps, each
@@ -103,12 +106,29 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   setHandler(resumeSignal, (c) => command('resume', c));
   setHandler(abortSignal, (c) => command('abort', c));
   setHandler(promoteSignal, (c) => command('promote', c));
+  let woken = false;
+  setHandler(deploymentTurnSignal, () => {
+    woken = true;
+  });
 
   upsertSearchAttributes([
     { key: modelAttribute, value: model },
     { key: versionAttribute, value: target },
   ]);
   enter('starting');
+  /**
+   * Wakes the model's queued deployments: the first may start now, the others see where they stand. Results of
+   * `finishDeployment` recorded before the queue existed carry no `queued`, so old histories replay without it.
+   */
+  const wakeNext = async (closed: { queued?: { deploymentId: number; workflowId: string }[] } | undefined): Promise<void> => {
+    await Promise.all(
+      (closed?.queued ?? []).map((q) =>
+        getExternalWorkflowHandle(q.workflowId)
+          .signal(deploymentTurnSignal, { deploymentId: q.deploymentId })
+          .catch((e: unknown) => log.warn('could not wake a queued deployment', { workflowId: q.workflowId, error: (e as Error).message })),
+      ),
+    );
+  };
   /** Tells the approving lifecycle (if any) where its release stands, so its stage shows it too. */
   const tellParent = async (progress: ReleaseProgress): Promise<void> => {
     const parent = workflowInfo().parent;
@@ -117,8 +137,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
       .signal(releaseProgressSignal, progress)
       .catch((e: unknown) => log.warn('could not tell the parent about the queue', { error: (e as Error).message }));
   };
-  /** Deployments of a model run one at a time, first come first served: wait for the turn, visibly. */
+  /**
+   * Deployments of a model run one at a time, first come first served: wait for the turn, visibly. The
+   * deployment that ends before it wakes it (signal `deploymentTurn`); a slow timer looks again anyway, so a
+   * lost wake-up costs minutes, never the release. Waiting holds no worker slot.
+   */
   const takeTurn = async () => {
+    const claim = () => activities(registryStepOptions, `is it ${model} v${target}'s turn?`).claimDeploymentTurn({ deploymentId: answer.deploymentId, strategy: spec.strategy });
     let answer = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
       model,
       version: target,
@@ -138,7 +163,9 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
         await tellParent({ state: 'queued', deploymentId: answer.deploymentId, waitingFor: answer.waitingFor });
         shown = waiting;
       }
-      answer = await activities(queueWaitOptions, waiting).awaitDeploymentTurn({ deploymentId: answer.deploymentId, strategy: spec.strategy });
+      await condition(() => woken, QUEUE_RECHECK, { summary: waiting });
+      woken = false; // a wake-up arriving during the claim below makes the next wait return at once
+      answer = await claim();
     }
     status = { ...status, waitingFor: undefined };
     enter('starting');
@@ -157,7 +184,7 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
         await CancellationScope.nonCancellable(() =>
           activities(registryStepOptions, 'record outcome: failed')
             .finishDeployment({ deploymentId: queued, state: 'failed', reason, steps: [] })
-            .catch((e: unknown) => log.error('could not close the queued deployment', { error: (e as Error).message })),
+            .then(wakeNext, (e: unknown) => log.error('could not close the queued deployment', { error: (e as Error).message })),
         );
       }
       update({ outcomeReason: reason });
@@ -182,7 +209,7 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   const finish = async (state: 'promoted' | 'rolled-back', reason: string): Promise<DeploymentResult> => {
     update({ outcomeReason: reason });
     enter(state);
-    await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({ deploymentId, state, reason, steps: [...steps] });
+    await wakeNext(await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({ deploymentId, state, reason, steps: [...steps] }));
     await condition(allHandlersFinished);
     return { outcome: state, model, kind: input.kind, strategy, fromVersion, toVersion: target, deploymentId, reason, steps: [...steps], ...(shadow ? { shadow } : {}) };
   };
@@ -295,7 +322,7 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
           .restoreStable({ model, stable: fromVersion, candidate: target, reason })
           .catch((e: unknown) => log.error('could not restore the stable version', { error: (e as Error).message }));
       }
-      await activities(registryStepOptions, 'record outcome: failed').finishDeployment({ deploymentId, state: 'failed', reason, steps: [...steps] });
+      await wakeNext(await activities(registryStepOptions, 'record outcome: failed').finishDeployment({ deploymentId, state: 'failed', reason, steps: [...steps] }));
     });
     update({ outcomeReason: reason });
     enter('failed');
