@@ -7,7 +7,8 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
   return {
     /** Copies the spec's dataset into a content-addressed snapshot; returns its reference, never rows. */
     async ingestDataset(input: { spec: ModelSpec }): Promise<DatasetSnapshot> {
-      const snapshot = await heartbeatWhile({ step: `ingest ${input.spec.dataset.path}` }, () => datasets.ingest(input.spec.dataset));
+      const { dataset } = input.spec;
+      const snapshot = await heartbeatWhile({ step: `ingest ${dataset.path}` }, () => datasets.ingest(dataset));
       log.info({ model: input.spec.name, snapshot: snapshot.id, rows: snapshot.rowCount }, 'dataset ingested');
       return snapshot;
     },
@@ -15,7 +16,8 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
     /** Profiles the snapshot with DuckDB and checks it against the spec. Returns the report; the workflow decides. */
     async validateDataset(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<ValidationReport> {
       const columns = [...input.spec.features.map((f) => f.name), input.spec.target.name];
-      const profile = await heartbeatWhile({ step: `profile ${input.snapshot.rowCount} rows` }, () => datasets.profile(input.snapshot, columns));
+      const step = `profile ${input.snapshot.rowCount} rows`;
+      const profile = await heartbeatWhile({ step }, () => datasets.profile(input.snapshot, columns));
       const report = validateDataset(profile, input.spec);
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;

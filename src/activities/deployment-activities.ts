@@ -1,4 +1,11 @@
-import { DeploymentStore, type DeploymentPlan, type DeploymentRow, type QueueAnswer, type RouteChange, type ServerRoute } from '../adapters';
+import {
+  DeploymentStore,
+  type DeploymentPlan,
+  type DeploymentRow,
+  type QueueAnswer,
+  type RouteChange,
+  type ServerRoute,
+} from '../adapters';
 import {
   FailureType,
   emptyStats,
@@ -32,8 +39,12 @@ export interface BegunDeployment {
 /** Why a canary or shadow runs as direct after all (read back from the row, so a retry gives the same note). */
 function strategyNote(requested: Strategy, row: DeploymentRow): string | undefined {
   if (requested === 'direct' || row.strategy !== 'direct') return undefined;
-  if (row.fromVersion === null) return `no version of ${row.model} in production to compare with: deployed directly instead of ${requested}`;
-  if (row.fromVersion === row.toVersion) return `v${row.toVersion} is already in production: routing re-asserted directly`;
+  if (row.fromVersion === null) {
+    return `no version of ${row.model} in production to compare with: deployed directly instead of ${requested}`;
+  }
+  if (row.fromVersion === row.toVersion) {
+    return `v${row.toVersion} is already in production: routing re-asserted directly`;
+  }
   return undefined;
 }
 
@@ -50,7 +61,13 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
   };
   const begun = ({ row, waitingFor }: QueueAnswer, requested: Strategy): BegunDeployment => {
     const note = strategyNote(requested, row);
-    return { deploymentId: row.id, fromVersion: row.fromVersion, strategy: row.strategy, ...(note ? { note } : {}), ...(waitingFor ? { waitingFor } : {}) };
+    return {
+      deploymentId: row.id,
+      fromVersion: row.fromVersion,
+      strategy: row.strategy,
+      ...(note ? { note } : {}),
+      ...(waitingFor ? { waitingFor } : {}),
+    };
   };
 
   return {
@@ -88,7 +105,9 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
         plan(input.model, input.version, input.strategy),
       );
       const { row } = answer;
-      log.info({ model: input.model, deployment: row.id, state: row.state, from: row.fromVersion, to: row.toVersion, waitingFor: answer.waitingFor?.deploymentId }, 'deployment recorded');
+      const waitingFor = answer.waitingFor?.deploymentId;
+      const { id: deployment, state, fromVersion: from, toVersion: to } = row;
+      log.info({ model: input.model, deployment, state, from, to, waitingFor }, 'deployment recorded');
       return begun(answer, input.strategy);
     },
 
@@ -102,21 +121,30 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       const answer = deployments.claim(row.id, plan(row.model, row.toVersion, input.strategy));
       if (answer.row.state !== 'queued' && answer.row.state !== 'running') {
         // Closed by someone else while it queued (e.g. `mlops rollback` clearing rows of a dead workflow).
-        throw failure(FailureType.DeploymentRefused, `deployment #${row.id} was closed (${answer.row.state}) while it queued: ${answer.row.outcomeReason ?? 'no reason recorded'}`);
+        const why = answer.row.outcomeReason ?? 'no reason recorded';
+        const message = `deployment #${row.id} was closed (${answer.row.state}) while it queued: ${why}`;
+        throw failure(FailureType.DeploymentRefused, message);
       }
-      if (!answer.waitingFor) log.info({ model: row.model, deployment: row.id, from: answer.row.fromVersion, to: row.toVersion }, 'queued deployment started');
+      if (!answer.waitingFor) {
+        const started = { model: row.model, deployment: row.id, from: answer.row.fromVersion, to: row.toVersion };
+        log.info(started, 'queued deployment started');
+      }
       return begun(answer, input.strategy);
     },
 
     /** Sets the model server's traffic split (it loads and warms the versions first). */
     async routeTraffic(input: { model: string; change: RouteChange }): Promise<ServerRoute> {
-      return heartbeatWhile({ step: `route ${input.model}`, change: input.change }, () => modelServer.route(input.model, input.change));
+      const step = `route ${input.model}`;
+      return heartbeatWhile({ step, change: input.change }, () => modelServer.route(input.model, input.change));
     },
 
     /** Compares the candidate (since its step began) with the stable version (since the rollout began). */
     async checkGuards(input: { model: string; stable: number; candidate: number; role: 'canary' | 'shadow'; baselineSince: string; candidateSince: string; guards: Guards }): Promise<GuardReport> {
       const [base, cand] = await heartbeatWhile({ step: `stats of ${input.model}` }, () =>
-        Promise.all([modelServer.stats(input.model, input.baselineSince), modelServer.stats(input.model, input.candidateSince)]),
+        Promise.all([
+          modelServer.stats(input.model, input.baselineSince),
+          modelServer.stats(input.model, input.candidateSince),
+        ]),
       );
       return evaluateGuards(
         statsOf(base, input.stable, 'primary') ?? emptyStats(input.stable, 'primary'),
@@ -127,7 +155,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
 
     /** The agreement report of a shadow rollout: guards plus how often the candidate agreed with stable. */
     async reportShadow(input: { model: string; stable: number; candidate: number; since: string; guards: Guards; policy: ShadowPolicy }): Promise<ShadowReport> {
-      const window = await heartbeatWhile({ step: `stats of ${input.model}` }, () => modelServer.stats(input.model, input.since));
+      const step = `stats of ${input.model}`;
+      const window = await heartbeatWhile({ step }, () => modelServer.stats(input.model, input.since));
       return shadowReport(
         statsOf(window, input.stable, 'primary') ?? emptyStats(input.stable, 'primary'),
         statsOf(window, input.candidate, 'shadow') ?? emptyStats(input.candidate, 'shadow'),
@@ -155,7 +184,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       authorizedBy?: { workflowId: string; runId: string };
     }): Promise<ServerRoute> {
       const { workflowId, runId } = input.authorizedBy ?? currentWorkflowRun();
-      const route = await heartbeatWhile({ step: `all traffic of ${input.model} to v${input.version}` }, () => modelServer.route(input.model, { stable: input.version }));
+      const step = `all traffic of ${input.model} to v${input.version}`;
+      const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.version }));
       registry.moveAlias({ modelName: input.model, alias: 'production', version: input.version, actor: input.actor, workflowId, runId, reason: input.reason });
       registry.setStatus(input.model, input.version, 'deployed');
       if (input.kind === 'rollback' && input.fromVersion !== null && input.fromVersion !== input.version) registry.setStatus(input.model, input.fromVersion, 'rolled_back');
@@ -166,7 +196,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
     /** Withdraws the candidate: all traffic back to stable, the alias back on stable if anything moved it. */
     async restoreStable(input: { model: string; stable: number; candidate: number; reason: string }): Promise<ServerRoute> {
       const { workflowId, runId } = currentWorkflowRun();
-      const route = await heartbeatWhile({ step: `all traffic of ${input.model} back to v${input.stable}` }, () => modelServer.route(input.model, { stable: input.stable }));
+      const step = `all traffic of ${input.model} back to v${input.stable}`;
+      const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.stable }));
       if (registry.findByAlias(input.model, 'production')?.version !== input.stable) {
         registry.moveAlias({ modelName: input.model, alias: 'production', version: input.stable, actor: 'system:rollback', workflowId, runId, reason: input.reason });
       }
@@ -176,7 +207,12 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
     },
 
     /** Closes the deployment; answers the model's queued deployments, to wake them (the first may now start). */
-    async finishDeployment(input: { deploymentId: number; state: 'promoted' | 'rolled-back' | 'failed'; reason: string; steps: RolloutStep[] }): Promise<{ queued: { deploymentId: number; workflowId: string }[] }> {
+    async finishDeployment(input: {
+      deploymentId: number;
+      state: 'promoted' | 'rolled-back' | 'failed';
+      reason: string;
+      steps: RolloutStep[];
+    }): Promise<{ queued: { deploymentId: number; workflowId: string }[] }> {
       const row = deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
       return { queued: deployments.queued(row.model).map((q) => ({ deploymentId: q.id, workflowId: q.workflowId })) };
     },

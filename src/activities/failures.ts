@@ -1,5 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
+import {
+  ApproverDirectoryError,
+  ArtifactIntegrityError,
+  DatasetError,
+  ModelServerError,
+  VersionNotFoundError,
+  WebhookError,
+} from '../adapters';
 import { FailureType, failureCatalogue } from '../domain';
 
 /** Builds a failure of the catalogue; retryability comes from the catalogue, not from the call site. */

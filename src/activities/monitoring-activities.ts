@@ -41,7 +41,10 @@ export function createMonitoringActivities(deps: ActivityDeps) {
   }
 
   /** The monitor report itself (see `computeMonitorReport`); `progress` names the step for the heartbeat. */
-  async function monitorReport(input: { model: string; windowEnd: string }, progress: (now: Record<string, unknown>) => void): Promise<MonitorSummary> {
+  async function monitorReport(
+    input: { model: string; windowEnd: string },
+    progress: (now: Record<string, unknown>) => void,
+  ): Promise<MonitorSummary> {
     const run = currentWorkflowRun();
     const row = production(input.model);
     const spec = specOf(row);
@@ -94,7 +97,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
      * labelled predictions. Stores the full report in the registry and returns its summary.
      */
     async computeMonitorReport(input: { model: string; windowEnd: string }): Promise<MonitorSummary> {
-      return heartbeatWhile({ step: `monitor report of ${input.model}, window ending ${input.windowEnd}` }, (progress) => monitorReport(input, progress));
+      const step = `monitor report of ${input.model}, window ending ${input.windowEnd}`;
+      return heartbeatWhile({ step }, (progress) => monitorReport(input, progress));
     },
 
     /**
@@ -109,7 +113,14 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       const base = retrain.dataset ?? { path: row.datasetPath, format: 'parquet' as const };
       const labelled = retrain.labelledWindow ? windowBefore(input.windowEnd, parseDurationMs(retrain.labelledWindow)) : null;
       const built = await heartbeatWhile({ step: `retrain dataset for report ${input.reportId}` }, () =>
-        predictions.materializeRetrainSet({ model: input.model, key: input.reportId, base, features: spec.features, target: spec.target.name, labelled }),
+        predictions.materializeRetrainSet({
+          model: input.model,
+          key: input.reportId,
+          base,
+          features: spec.features,
+          target: spec.target.name,
+          labelled,
+        }),
       );
       log.info({ model: input.model, report: input.reportId, ...built }, 'retrain dataset prepared');
       return { spec: { ...spec, dataset: { path: built.path, format: 'parquet' } }, datasetPath: built.path, baseRows: built.baseRows, labelledRows: built.labelledRows };

@@ -23,7 +23,8 @@ export function createProfileActivities(deps: ActivityDeps) {
      * histograms, samples, category counts, row counts): the reference every monitor report compares to.
      */
     async storeReferenceProfile(input: { spec: ModelSpec; snapshot: DatasetSnapshot; version: number }): Promise<{ profileId: string; rows: number }> {
-      const stored = await heartbeatWhile({ step: `profile the training split of v${input.version}` }, () => profileTrainingSplit(deps, input));
+      const step = `profile the training split of v${input.version}`;
+      const stored = await heartbeatWhile({ step }, () => profileTrainingSplit(deps, input));
       log.info({ model: input.spec.name, version: input.version, profile: stored.profileId, rows: stored.rows }, 'reference profile stored');
       return stored;
     },

@@ -45,7 +45,11 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
     },
 
     /** The failure path of a lifecycle: the version is marked `failed` with the reason (unless it serves). */
-    async markVersionFailed(input: { model: string; version: number; reason: string }): Promise<{ status: VersionStatus }> {
+    async markVersionFailed(input: {
+      model: string;
+      version: number;
+      reason: string;
+    }): Promise<{ status: VersionStatus }> {
       const status = registry.markFailed(input.model, input.version, input.reason);
       log.warn({ model: input.model, version: input.version, status, reason: input.reason }, 'version marked failed');
       return { status };

@@ -101,12 +101,17 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
 
     /** Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
-      return heartbeatWhile({ step: `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}` }, () => evaluate(input));
+      const step = `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}`;
+      return heartbeatWhile({ step }, () => evaluate(input));
     },
   };
 
   /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
-  async function evaluate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
+  async function evaluate(input: {
+    spec: ModelSpec;
+    snapshot: DatasetSnapshot;
+    candidate: CandidateRef;
+  }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
     const { test } = await readSpecSplit(datasets, spec, snapshot);
     const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);

@@ -83,7 +83,9 @@ export interface DeploymentPlan {
 }
 
 /** A deployment row, and where it stands in its model's queue when it does not run yet. */
-export type QueueAnswer = { row: DeploymentRow; waitingFor: null } | { row: DeploymentRow; waitingFor: DeploymentQueuePosition };
+export type QueueAnswer =
+  | { row: DeploymentRow; waitingFor: null }
+  | { row: DeploymentRow; waitingFor: DeploymentQueuePosition };
 
 /** Deployment history in the registry database: written by the deployment activities, read by the CLI. */
 export class DeploymentStore {
@@ -106,12 +108,12 @@ export class DeploymentStore {
       const { fromVersion, strategy } = busy ? { fromVersion: null, strategy: d.strategy } : plan();
       const r = this.db
         .prepare(
-          `INSERT INTO deployments (model_name, kind, strategy, from_version, to_version, state, started_at, actor, workflow_id, run_id,
-             parent_workflow_id, reason, queued_at)
+          `INSERT INTO deployments (model_name, kind, strategy, from_version, to_version, state, started_at, actor,
+             workflow_id, run_id, parent_workflow_id, reason, queued_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(d.model, d.kind, strategy, fromVersion, d.toVersion, busy ? 'queued' : 'running', now, d.actor, d.workflowId, d.runId,
-          d.parentWorkflowId ?? null, d.reason ?? null, busy ? now : null);
+        .run(d.model, d.kind, strategy, fromVersion, d.toVersion, busy ? 'queued' : 'running', now, d.actor,
+          d.workflowId, d.runId, d.parentWorkflowId ?? null, d.reason ?? null, busy ? now : null);
       return this.standing(this.get(Number(r.lastInsertRowid)));
     }).immediate();
   }
@@ -128,7 +130,10 @@ export class DeploymentStore {
       if (answer.waitingFor) return answer;
       const { fromVersion, strategy } = plan();
       this.db
-        .prepare("UPDATE deployments SET state = 'running', from_version = ?, strategy = ?, started_at = ? WHERE id = ? AND state = 'queued'")
+        .prepare(
+          `UPDATE deployments SET state = 'running', from_version = ?, strategy = ?, started_at = ?
+           WHERE id = ? AND state = 'queued'`,
+        )
         .run(fromVersion, strategy, this.now().toISOString(), id);
       return { row: this.get(id), waitingFor: null };
     }).immediate();
@@ -159,7 +164,10 @@ export class DeploymentStore {
   /** Closes a deployment (running, or queued and given up); closing one already closed changes nothing (retries). */
   finish(id: number, state: Exclude<DeploymentRecordState, 'running'>, outcomeReason: string, steps: readonly RolloutStep[]): DeploymentRow {
     this.db
-      .prepare("UPDATE deployments SET state = ?, outcome_reason = ?, steps_json = ?, finished_at = ? WHERE id = ? AND state IN ('running', 'queued')")
+      .prepare(
+        `UPDATE deployments SET state = ?, outcome_reason = ?, steps_json = ?, finished_at = ?
+         WHERE id = ? AND state IN ('running', 'queued')`,
+      )
       .run(state, outcomeReason, JSON.stringify(steps), this.now().toISOString(), id);
     return this.get(id);
   }
@@ -177,7 +185,9 @@ export class DeploymentStore {
 
   /** A model's queued deployments, oldest (next to run) first. */
   queued(model: string): DeploymentRow[] {
-    return (this.db.prepare("SELECT * FROM deployments WHERE model_name = ? AND state = 'queued' ORDER BY id").all(model) as DeploymentRecord[]).map(toRow);
+    const sql = "SELECT * FROM deployments WHERE model_name = ? AND state = 'queued' ORDER BY id";
+    const rows = this.db.prepare(sql).all(model);
+    return (rows as DeploymentRecord[]).map(toRow);
   }
 
   /** A model's deployments, newest first. */

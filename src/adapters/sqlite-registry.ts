@@ -5,7 +5,14 @@ import { registryMigrations } from './registry-schema';
 import type { EvaluationReport, MetricSummary, RecordedDecision } from '../domain';
 
 /** `failed`: its lifecycle or deployment failed for good (the reason is kept with the status). */
-export type VersionStatus = 'pending_approval' | 'not_blessed' | 'approved' | 'rejected' | 'deployed' | 'rolled_back' | 'failed';
+export type VersionStatus =
+  | 'pending_approval'
+  | 'not_blessed'
+  | 'approved'
+  | 'rejected'
+  | 'deployed'
+  | 'rolled_back'
+  | 'failed';
 
 /** A version's lineage: what it was trained on, how, by which code and which workflow run. */
 interface VersionLineage {
@@ -139,7 +146,9 @@ export class SqliteRegistry {
   }
 
   setStatus(modelName: string, version: number, status: VersionStatus, reason: string | null = null): void {
-    const r = this.db.prepare('UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?').run(status, reason, modelName, version);
+    const r = this.db
+      .prepare('UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?')
+      .run(status, reason, modelName, version);
     if (r.changes !== 1) throw new Error(`no version ${modelName}@${version}`);
   }
 
@@ -149,7 +158,8 @@ export class SqliteRegistry {
    */
   markFailed(modelName: string, version: number, reason: string): VersionStatus {
     return this.db.transaction(() => {
-      if (this.findByAlias(modelName, 'production')?.version !== version) this.setStatus(modelName, version, 'failed', reason);
+      const serving = this.findByAlias(modelName, 'production')?.version === version;
+      if (!serving) this.setStatus(modelName, version, 'failed', reason);
       return this.getVersion(modelName, version).status;
     }).immediate();
   }

@@ -48,7 +48,8 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   WebhookFailed: { retryable: true, description: 'The escalation webhook did not accept the notice; retried a few times, then recorded.' },
   DeploymentInProgress: {
     retryable: false,
-    description: 'Retired: deployments of a model now queue behind the running one instead of failing. Kept for old histories.',
+    description:
+      'Retired: deployments of a model now queue behind the running one instead of failing. Kept for old histories.',
   },
   ModelNotDeployed: { retryable: false, description: 'The model has registered versions but none is in production, so there is nothing to monitor.' },
 };

@@ -19,7 +19,12 @@ const retry = {
 const heartbeatTimeout = '10s';
 
 /** DuckDB work (ingest, validation, evaluation, profiles, monitor reports): heartbeats, up to 30 min of work. */
-export const dataStepOptions: ActivityOptions = { startToCloseTimeout: '30m', heartbeatTimeout, scheduleToCloseTimeout: '2h', retry };
+export const dataStepOptions: ActivityOptions = {
+  startToCloseTimeout: '30m',
+  heartbeatTimeout,
+  scheduleToCloseTimeout: '2h',
+  retry,
+};
 export const trainingStepOptions: ActivityOptions = {
   startToCloseTimeout: '2h',
   // A crashed worker is noticed within the heartbeat timeout; the retry resumes from the last checkpoint.
@@ -27,7 +32,11 @@ export const trainingStepOptions: ActivityOptions = {
   retry: { ...retry, maximumAttempts: 10 },
 };
 /** One SQLite transaction: seconds at most; retried for 30 minutes (a locked or briefly unavailable disk). */
-export const registryStepOptions: ActivityOptions = { startToCloseTimeout: '30s', scheduleToCloseTimeout: '30m', retry };
+export const registryStepOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '30m',
+  retry,
+};
 /** Model server calls (heartbeating while it loads a version); an outage is retried for up to an hour. */
 export const deployStepOptions: ActivityOptions = {
   startToCloseTimeout: '2m',

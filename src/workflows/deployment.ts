@@ -29,7 +29,15 @@ import {
   type ShadowReport,
   describeQueuePosition,
 } from '../domain';
-import { abortSignal, deploymentStatusQuery, deploymentTurnSignal, pauseSignal, promoteSignal, releaseProgressSignal, resumeSignal } from './deployment-messages';
+import {
+  abortSignal,
+  deploymentStatusQuery,
+  deploymentTurnSignal,
+  pauseSignal,
+  promoteSignal,
+  releaseProgressSignal,
+  resumeSignal,
+} from './deployment-messages';
 import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
 import { activities, deployStepOptions, registryStepOptions } from './activity-options';
@@ -120,12 +128,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
    * Wakes the model's queued deployments: the first may start now, the others see where they stand. Results of
    * `finishDeployment` recorded before the queue existed carry no `queued`, so old histories replay without it.
    */
-  const wakeNext = async (closed: { queued?: { deploymentId: number; workflowId: string }[] } | undefined): Promise<void> => {
+  type Closed = { queued?: { deploymentId: number; workflowId: string }[] } | undefined;
+  const wakeNext = async (closed: Closed): Promise<void> => {
     await Promise.all(
       (closed?.queued ?? []).map((q) =>
         getExternalWorkflowHandle(q.workflowId)
           .signal(deploymentTurnSignal, { deploymentId: q.deploymentId })
-          .catch((e: unknown) => log.warn('could not wake a queued deployment', { workflowId: q.workflowId, error: (e as Error).message })),
+          .catch((e: unknown) => log.warn('could not wake a queued deployment', { to: q.workflowId, error: String(e) })),
       ),
     );
   };
@@ -143,7 +152,11 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
    * lost wake-up costs minutes, never the release. Waiting holds no worker slot.
    */
   const takeTurn = async () => {
-    const claim = () => activities(registryStepOptions, `is it ${model} v${target}'s turn?`).claimDeploymentTurn({ deploymentId: answer.deploymentId, strategy: spec.strategy });
+    const claim = () =>
+      activities(registryStepOptions, `is it ${model} v${target}'s turn?`).claimDeploymentTurn({
+        deploymentId: answer.deploymentId,
+        strategy: spec.strategy,
+      });
     let answer = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
       model,
       version: target,
@@ -178,13 +191,15 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   } catch (err) {
     // Old histories failed here without a word; new runs close a queued row and say why before failing.
     if (patched(FAILURE_PATH_PATCH)) {
-      const reason = isCancellation(err) ? 'deployment cancelled before it started' : `deployment could not start: ${describeFailure(err)}`;
+      const reason = isCancellation(err)
+        ? 'deployment cancelled before it started'
+        : `deployment could not start: ${describeFailure(err)}`;
       const queued = status.deploymentId;
       if (queued !== undefined) {
         await CancellationScope.nonCancellable(() =>
           activities(registryStepOptions, 'record outcome: failed')
             .finishDeployment({ deploymentId: queued, state: 'failed', reason, steps: [] })
-            .then(wakeNext, (e: unknown) => log.error('could not close the queued deployment', { error: (e as Error).message })),
+            .then(wakeNext, (e: unknown) => log.error('could not close the queued deployment', { error: String(e) })),
         );
       }
       update({ outcomeReason: reason });
@@ -209,7 +224,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   const finish = async (state: 'promoted' | 'rolled-back', reason: string): Promise<DeploymentResult> => {
     update({ outcomeReason: reason });
     enter(state);
-    await wakeNext(await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({ deploymentId, state, reason, steps: [...steps] }));
+    const closed = await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({
+      deploymentId,
+      state,
+      reason,
+      steps: [...steps],
+    });
+    await wakeNext(closed);
     await condition(allHandlersFinished);
     return { outcome: state, model, kind: input.kind, strategy, fromVersion, toVersion: target, deploymentId, reason, steps: [...steps], ...(shadow ? { shadow } : {}) };
   };
@@ -322,7 +343,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
           .restoreStable({ model, stable: fromVersion, candidate: target, reason })
           .catch((e: unknown) => log.error('could not restore the stable version', { error: (e as Error).message }));
       }
-      await wakeNext(await activities(registryStepOptions, 'record outcome: failed').finishDeployment({ deploymentId, state: 'failed', reason, steps: [...steps] }));
+      const closed = await activities(registryStepOptions, 'record outcome: failed').finishDeployment({
+        deploymentId,
+        state: 'failed',
+        reason,
+        steps: [...steps],
+      });
+      await wakeNext(closed);
     });
     update({ outcomeReason: reason });
     enter('failed');

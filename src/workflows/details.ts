@@ -35,7 +35,9 @@ export function renderDetails(s: LifecycleStatus): string {
   }
   const last = s.decisions[s.decisions.length - 1];
   if (last) lines.push(`last decision: ${last.kind} by ${last.approver}${last.accepted ? '' : ` (refused: ${last.reason})`}`);
-  if (s.stage === 'queued' && s.waitingFor) lines.push(`approved, queued: ${describeQueuePosition(s.model, s.waitingFor)}`);
+  if (s.stage === 'queued' && s.waitingFor) {
+    lines.push(`approved, queued: ${describeQueuePosition(s.model, s.waitingFor)}`);
+  }
   if (s.failure) lines.push(`**${s.failure}**`);
   return lines.join('\n');
 }

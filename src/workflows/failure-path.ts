@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  TimeoutFailure,
+  isCancellation,
+} from '@temporalio/workflow';
 
 /**
  * `patched()` id of the failure path (stage `failed` with the reason, version marked, `lifecycle.failed` in
@@ -8,7 +14,8 @@ export const FAILURE_PATH_PATCH = 'failure-path-v1';
 
 /**
  * One line saying why a step failed, from the outside in: which child workflow, which activity, then the
- * failure's type and message, e.g. `activity trainCandidate → TrainingFailed: training split … has fewer than 2 classes`.
+ * failure's type and message, e.g.
+ * `activity trainCandidate → TrainingFailed: training split … has fewer than 2 classes`.
  */
 export function describeFailure(err: unknown): string {
   if (isCancellation(err)) return 'cancelled';

@@ -118,20 +118,23 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     if (!patched(FAILURE_PATH_PATCH)) return;
     await CancellationScope.nonCancellable(async () => {
       // A failure the run already described (invalid dataset) keeps its reason; any other gets one here.
-      const reason = status.stage === 'failed' && status.failure ? status.failure : `failed while ${lastActiveStage}: ${describeFailure(err)}`;
+      const described = status.stage === 'failed' ? status.failure : undefined;
+      const reason = described ?? `failed while ${lastActiveStage}: ${describeFailure(err)}`;
       update({ failure: reason });
       if (status.stage !== 'failed') enter('failed');
       const { version } = status;
       let versionStatus: string | undefined;
       if (version !== undefined) {
         try {
-          ({ status: versionStatus } = await activities(registryStepOptions, `mark v${version} failed`).markVersionFailed({ model: spec.name, version, reason }));
+          const marked = activities(registryStepOptions, `mark v${version} failed`);
+          ({ status: versionStatus } = await marked.markVersionFailed({ model: spec.name, version, reason }));
         } catch (e) {
-          log.error('could not mark the version failed', { version, error: (e as Error).message });
+          log.error('could not mark the version failed', { version, error: String(e) });
         }
       }
-      audit.record('lifecycle.failed', 'system:lifecycle', { reason, stage: lastActiveStage, ...(versionStatus ? { versionStatus } : {}) }, version);
-      await audit.stored().catch((e: unknown) => log.error('could not store the audit trail of a failed run', { error: (e as Error).message }));
+      const details = { reason, stage: lastActiveStage, ...(versionStatus ? { versionStatus } : {}) };
+      audit.record('lifecycle.failed', 'system:lifecycle', details, version);
+      await audit.stored().catch((e: unknown) => log.error('could not store the failed run\'s audit trail', { error: String(e) }));
     });
   };
   setHandler(releaseProgressSignal, (progress) => {

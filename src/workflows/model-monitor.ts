@@ -91,7 +91,8 @@ export async function modelMonitorWorkflow(rawInput: MonitorInput): Promise<Moni
   } catch (err) {
     // A failed run says so where people look: MlopsStage `failed` and the reason in its current details.
     if (patched(FAILURE_PATH_PATCH)) {
-      const model = typeof (rawInput as { model?: unknown } | null)?.model === 'string' ? rawInput.model : '(invalid input)';
+      const named = (rawInput as { model?: unknown } | null)?.model;
+      const model = typeof named === 'string' ? named : '(invalid input)';
       upsertSearchAttributes([{ key: stageAttribute, value: 'failed' }]);
       setCurrentDetails(`**${model}** — monitor run **failed**: ${describeFailure(err)}`);
     }

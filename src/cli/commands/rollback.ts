@@ -18,8 +18,12 @@ async function clearStaleDeployments(ctx: CliContext, store: DeploymentStore, mo
       .describe()
       .then((d) => d.status.name)
       .catch(() => 'NOT_FOUND');
-    if (execution !== 'RUNNING') store.finish(row.id, 'failed', `workflow ${row.workflowId} ended (${execution}) without recording an outcome`, row.steps);
-    else ahead ??= `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
+    if (execution !== 'RUNNING') {
+      const reason = `workflow ${row.workflowId} ended (${execution}) without recording an outcome`;
+      store.finish(row.id, 'failed', reason, row.steps);
+    } else {
+      ahead ??= `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
+    }
   }
   return ahead;
 }
@@ -51,7 +55,9 @@ export const rollbackCommand: Command = {
     const handle = await startRollback(await ctx.client(), ctx.config, { model, version: target, actor, reason });
     const ui = workflowUiLink(ctx.config, handle.workflowId, handle.firstExecutionRunId);
     if (!values['json']) ctx.out(`rolling ${model} back from v${current.version} to v${target}\n  workflow: ${handle.workflowId}\n  web UI:   ${ui}`);
-    if (!values['json'] && ahead) ctx.out(`  queued:   deployments of ${model} run one at a time; this one waits for ${ahead}`);
+    if (!values['json'] && ahead) {
+      ctx.out(`  queued:   deployments of ${model} run one at a time; this one waits for ${ahead}`);
+    }
     const result = await handle.result();
     if (values['json']) ctx.json({ workflowId: handle.workflowId, ui, ...result });
     else ctx.out(`${result.outcome === 'promoted' ? '✔' : '✗'} ${model}: production is v${registry.findByAlias(model, 'production')?.version} (deployment #${result.deploymentId}: ${result.reason})`);

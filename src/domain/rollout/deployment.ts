@@ -34,7 +34,18 @@ export const rolloutCommandSchema = z
 export type RolloutCommand = z.infer<typeof rolloutCommandSchema>;
 export type RolloutCommandKind = 'pause' | 'resume' | 'abort' | 'promote';
 
-export const deploymentStates = ['starting', 'queued', 'canary', 'shadow', 'awaiting-decision', 'promoting', 'rolling-back', 'promoted', 'rolled-back', 'failed'] as const;
+export const deploymentStates = [
+  'starting',
+  'queued',
+  'canary',
+  'shadow',
+  'awaiting-decision',
+  'promoting',
+  'rolling-back',
+  'promoted',
+  'rolled-back',
+  'failed',
+] as const;
 export type DeploymentState = (typeof deploymentStates)[number];
 
 /** What the deployments table stores as the state of a row (`queued`: waiting for the model's running one). */
