@@ -1,12 +1,14 @@
 import { validateDataset, type DatasetSnapshot, type ModelSpec, type ValidationReport } from '../domain';
 import type { ActivityDeps } from './deps';
+import { heartbeatWhile } from './heartbeat';
 
 export function createDataActivities({ datasets, logger }: ActivityDeps) {
   const log = logger.child({ component: 'data-activities' });
   return {
     /** Copies the spec's dataset into a content-addressed snapshot; returns its reference, never rows. */
     async ingestDataset(input: { spec: ModelSpec }): Promise<DatasetSnapshot> {
-      const snapshot = await datasets.ingest(input.spec.dataset);
+      const { dataset } = input.spec;
+      const snapshot = await heartbeatWhile({ step: `ingest ${dataset.path}` }, () => datasets.ingest(dataset));
       log.info({ model: input.spec.name, snapshot: snapshot.id, rows: snapshot.rowCount }, 'dataset ingested');
       return snapshot;
     },
@@ -14,7 +16,8 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
     /** Profiles the snapshot with DuckDB and checks it against the spec. Returns the report; the workflow decides. */
     async validateDataset(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<ValidationReport> {
       const columns = [...input.spec.features.map((f) => f.name), input.spec.target.name];
-      const profile = await datasets.profile(input.snapshot, columns, { distinctOf: [input.spec.target.name] });
+      const step = `profile ${input.snapshot.rowCount} rows`;
+      const profile = await heartbeatWhile({ step }, () => datasets.profile(input.snapshot, columns, { distinctOf: [input.spec.target.name] }));
       const report = validateDataset(profile, input.spec);
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;

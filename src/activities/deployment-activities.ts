@@ -1,5 +1,13 @@
-import { DeploymentStore, type RouteChange, type ServerRoute } from '../adapters';
 import {
+  DeploymentStore,
+  type DeploymentPlan,
+  type DeploymentRow,
+  type QueueAnswer,
+  type RouteChange,
+  type ServerRoute,
+} from '../adapters';
+import {
+  FailureType,
   emptyStats,
   evaluateGuards,
   shadowReport,
@@ -11,20 +19,63 @@ import {
   type ShadowPolicy,
   type ShadowReport,
   type Strategy,
+  type DeploymentQueuePosition,
 } from '../domain';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
+import { heartbeatWhile } from './heartbeat';
+import { failure } from './failures';
+
+/** What `beginDeployment` and `claimDeploymentTurn` answer: the row, what it runs as, or what it waits for. */
+export interface BegunDeployment {
+  readonly deploymentId: number;
+  readonly fromVersion: number | null;
+  readonly strategy: Strategy;
+  readonly note?: string;
+  /** Set while the deployment is queued behind another of the same model. */
+  readonly waitingFor?: DeploymentQueuePosition;
+}
+
+/** Why a canary or shadow runs as direct after all (read back from the row, so a retry gives the same note). */
+function strategyNote(requested: Strategy, row: DeploymentRow): string | undefined {
+  if (requested === 'direct' || row.strategy !== 'direct') return undefined;
+  if (row.fromVersion === null) {
+    return `no version of ${row.model} in production to compare with: deployed directly instead of ${requested}`;
+  }
+  if (row.fromVersion === row.toVersion) {
+    return `v${row.toVersion} is already in production: routing re-asserted directly`;
+  }
+  return undefined;
+}
 
 /** Side effects of the deployment workflow: the deployments table, the model server's routing and stats, aliases. */
 export function createDeploymentActivities({ registry, artifacts, modelServer, logger }: ActivityDeps) {
   const log = logger.child({ component: 'deployment-activities' });
   const deployments = new DeploymentStore(registry.db);
 
+  /** Decided when a deployment starts running: the version it replaces and whether a canary/shadow is possible. */
+  const plan = (model: string, version: number, requested: Strategy) => (): DeploymentPlan => {
+    const fromVersion = registry.findByAlias(model, 'production')?.version ?? null;
+    const direct = requested !== 'direct' && (fromVersion === null || fromVersion === version);
+    return { fromVersion, strategy: direct ? 'direct' : requested };
+  };
+  const begun = ({ row, waitingFor }: QueueAnswer, requested: Strategy): BegunDeployment => {
+    const note = strategyNote(requested, row);
+    return {
+      deploymentId: row.id,
+      fromVersion: row.fromVersion,
+      strategy: row.strategy,
+      ...(note ? { note } : {}),
+      ...(waitingFor ? { waitingFor } : {}),
+    };
+  };
+
   return {
     /**
-     * Checks the target version and its artifact, reads the current production version and records the
-     * deployment as running (refused while another deployment of the model runs). A canary or shadow needs a
-     * stable version to compare with; without one the version is deployed directly.
+     * Checks the target version and its artifact and records the deployment: running at once when nothing
+     * else of the model runs or waits, else queued behind the others (answer `waitingFor`; then call
+     * `awaitDeploymentTurn`). A canary or shadow needs a stable version to compare with; without one the
+     * version is deployed directly.
      */
     async beginDeployment(input: {
       model: string;
@@ -34,40 +85,67 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       actor: string;
       reason?: string;
       parentWorkflowId?: string;
-    }): Promise<{ deploymentId: number; fromVersion: number | null; strategy: Strategy; note?: string }> {
+    }): Promise<BegunDeployment> {
       const { workflowId, runId } = currentWorkflowRun();
       const target = registry.getVersion(input.model, input.version);
       await artifacts.get(target.artifactPath, target.artifactSha256);
-      const fromVersion = registry.findByAlias(input.model, 'production')?.version ?? null;
-      let strategy = input.strategy;
-      let note: string | undefined;
-      if (strategy !== 'direct' && fromVersion === null) note = `no version of ${input.model} in production to compare with: deployed directly instead of ${strategy}`;
-      if (strategy !== 'direct' && fromVersion === input.version) note = `v${input.version} is already in production: routing re-asserted directly`;
-      if (note) strategy = 'direct';
-      const row = deployments.begin({
-        model: input.model,
-        kind: input.kind,
-        strategy,
-        fromVersion,
-        toVersion: input.version,
-        actor: input.actor,
-        workflowId,
-        runId,
-        ...(input.parentWorkflowId ? { parentWorkflowId: input.parentWorkflowId } : {}),
-        ...(input.reason ? { reason: input.reason } : {}),
-      });
-      log.info({ model: input.model, deployment: row.id, from: row.fromVersion, to: row.toVersion, strategy: row.strategy }, 'deployment started');
-      return { deploymentId: row.id, fromVersion: row.fromVersion, strategy: row.strategy, ...(note ? { note } : {}) };
+      const answer = deployments.begin(
+        {
+          model: input.model,
+          kind: input.kind,
+          strategy: input.strategy,
+          fromVersion: null,
+          toVersion: input.version,
+          actor: input.actor,
+          workflowId,
+          runId,
+          ...(input.parentWorkflowId ? { parentWorkflowId: input.parentWorkflowId } : {}),
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
+        plan(input.model, input.version, input.strategy),
+      );
+      const { row } = answer;
+      const waitingFor = answer.waitingFor?.deploymentId;
+      const { id: deployment, state, fromVersion: from, toVersion: to } = row;
+      log.info({ model: input.model, deployment, state, from, to, waitingFor }, 'deployment recorded');
+      return begun(answer, input.strategy);
+    },
+
+    /**
+     * Starts a queued deployment if its turn has come (nothing of the model runs and it is the oldest queued)
+     * — what it runs as is decided now, from the production version of this moment — else says what it still
+     * waits for. Quick: the workflow waits between calls (for a `deploymentTurn` signal or a timer).
+     */
+    async claimDeploymentTurn(input: { deploymentId: number; strategy: Strategy }): Promise<BegunDeployment> {
+      const row = deployments.get(input.deploymentId);
+      const answer = deployments.claim(row.id, plan(row.model, row.toVersion, input.strategy));
+      if (answer.row.state !== 'queued' && answer.row.state !== 'running') {
+        // Closed by someone else while it queued (e.g. `mlops rollback` clearing rows of a dead workflow).
+        const why = answer.row.outcomeReason ?? 'no reason recorded';
+        const message = `deployment #${row.id} was closed (${answer.row.state}) while it queued: ${why}`;
+        throw failure(FailureType.DeploymentRefused, message);
+      }
+      if (!answer.waitingFor) {
+        const started = { model: row.model, deployment: row.id, from: answer.row.fromVersion, to: row.toVersion };
+        log.info(started, 'queued deployment started');
+      }
+      return begun(answer, input.strategy);
     },
 
     /** Sets the model server's traffic split (it loads and warms the versions first). */
     async routeTraffic(input: { model: string; change: RouteChange }): Promise<ServerRoute> {
-      return modelServer.route(input.model, input.change);
+      const step = `route ${input.model}`;
+      return heartbeatWhile({ step, change: input.change }, () => modelServer.route(input.model, input.change));
     },
 
     /** Compares the candidate (since its step began) with the stable version (since the rollout began). */
     async checkGuards(input: { model: string; stable: number; candidate: number; role: 'canary' | 'shadow'; baselineSince: string; candidateSince: string; guards: Guards }): Promise<GuardReport> {
-      const [base, cand] = await Promise.all([modelServer.stats(input.model, input.baselineSince), modelServer.stats(input.model, input.candidateSince)]);
+      const [base, cand] = await heartbeatWhile({ step: `stats of ${input.model}` }, () =>
+        Promise.all([
+          modelServer.stats(input.model, input.baselineSince),
+          modelServer.stats(input.model, input.candidateSince),
+        ]),
+      );
       return evaluateGuards(
         statsOf(base, input.stable, 'primary') ?? emptyStats(input.stable, 'primary'),
         statsOf(cand, input.candidate, input.role) ?? emptyStats(input.candidate, input.role),
@@ -77,7 +155,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
 
     /** The agreement report of a shadow rollout: guards plus how often the candidate agreed with stable. */
     async reportShadow(input: { model: string; stable: number; candidate: number; since: string; guards: Guards; policy: ShadowPolicy }): Promise<ShadowReport> {
-      const window = await modelServer.stats(input.model, input.since);
+      const step = `stats of ${input.model}`;
+      const window = await heartbeatWhile({ step }, () => modelServer.stats(input.model, input.since));
       return shadowReport(
         statsOf(window, input.stable, 'primary') ?? emptyStats(input.stable, 'primary'),
         statsOf(window, input.candidate, 'shadow') ?? emptyStats(input.candidate, 'shadow'),
@@ -105,7 +184,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       authorizedBy?: { workflowId: string; runId: string };
     }): Promise<ServerRoute> {
       const { workflowId, runId } = input.authorizedBy ?? currentWorkflowRun();
-      const route = await modelServer.route(input.model, { stable: input.version });
+      const step = `all traffic of ${input.model} to v${input.version}`;
+      const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.version }));
       registry.moveAlias({ modelName: input.model, alias: 'production', version: input.version, actor: input.actor, workflowId, runId, reason: input.reason });
       registry.setStatus(input.model, input.version, 'deployed');
       if (input.kind === 'rollback' && input.fromVersion !== null && input.fromVersion !== input.version) registry.setStatus(input.model, input.fromVersion, 'rolled_back');
@@ -116,17 +196,25 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
     /** Withdraws the candidate: all traffic back to stable, the alias back on stable if anything moved it. */
     async restoreStable(input: { model: string; stable: number; candidate: number; reason: string }): Promise<ServerRoute> {
       const { workflowId, runId } = currentWorkflowRun();
-      const route = await modelServer.route(input.model, { stable: input.stable });
+      const step = `all traffic of ${input.model} back to v${input.stable}`;
+      const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.stable }));
       if (registry.findByAlias(input.model, 'production')?.version !== input.stable) {
         registry.moveAlias({ modelName: input.model, alias: 'production', version: input.stable, actor: 'system:rollback', workflowId, runId, reason: input.reason });
       }
-      registry.setStatus(input.model, input.candidate, 'rolled_back');
+      registry.setStatus(input.model, input.candidate, 'rolled_back', input.reason);
       log.warn({ model: input.model, stable: input.stable, candidate: input.candidate, reason: input.reason }, 'candidate withdrawn, traffic back on stable');
       return route;
     },
 
-    async finishDeployment(input: { deploymentId: number; state: 'promoted' | 'rolled-back' | 'failed'; reason: string; steps: RolloutStep[] }): Promise<void> {
-      deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
+    /** Closes the deployment; answers the model's queued deployments, to wake them (the first may now start). */
+    async finishDeployment(input: {
+      deploymentId: number;
+      state: 'promoted' | 'rolled-back' | 'failed';
+      reason: string;
+      steps: RolloutStep[];
+    }): Promise<{ queued: { deploymentId: number; workflowId: string }[] }> {
+      const row = deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
+      return { queued: deployments.queued(row.model).map((q) => ({ deploymentId: q.id, workflowId: q.workflowId })) };
     },
   };
 }

@@ -1,5 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, DeploymentInProgressError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
+import {
+  ApproverDirectoryError,
+  ArtifactIntegrityError,
+  DatasetError,
+  ModelServerError,
+  VersionNotFoundError,
+  WebhookError,
+} from '../adapters';
 import { FailureType, failureCatalogue } from '../domain';
 
 const datasetFailureTypes: Record<DatasetError['kind'], FailureType> = {
@@ -24,7 +31,6 @@ export function toFailure(err: unknown): unknown {
   if (err instanceof DatasetError) return failure(datasetFailureTypes[err.kind], err.message);
   if (err instanceof ArtifactIntegrityError) return failure(FailureType.ArtifactCorrupt, err.message);
   if (err instanceof VersionNotFoundError) return failure(FailureType.VersionNotFound, err.message);
-  if (err instanceof DeploymentInProgressError) return failure(FailureType.DeploymentInProgress, err.message, { deploymentId: err.running.id, workflowId: err.running.workflowId });
   if (err instanceof ApproverDirectoryError) return failure(FailureType.ApproverDirectoryInvalid, err.message);
   if (err instanceof WebhookError) return failure(FailureType.WebhookFailed, err.message);
   if (err instanceof ModelServerError) {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import {
   FailureType,
   judgeWindow,
@@ -19,6 +18,7 @@ import type { ActivityDeps } from './deps';
 import { failure } from './failures';
 import { profileTrainingSplit } from './profile-activities';
 import { currentWorkflowRun } from './run-context';
+import { heartbeatWhile } from './heartbeat';
 
 const compactTime = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 const windowBefore = (endIso: string, ms: number): MonitorWindow => ({ start: new Date(Date.parse(endIso) - ms).toISOString(), end: endIso });
@@ -40,6 +40,56 @@ export function createMonitoringActivities(deps: ActivityDeps) {
     return parsed.spec;
   }
 
+  /** The monitor report itself (see `computeMonitorReport`); `progress` names the step for the heartbeat. */
+  async function monitorReport(
+    input: { model: string; windowEnd: string },
+    progress: (now: Record<string, unknown>) => void,
+  ): Promise<MonitorSummary> {
+    const run = currentWorkflowRun();
+    const row = production(input.model);
+    const spec = specOf(row);
+    const m = resolveMonitoring(spec.monitoring);
+    const policy = monitorPolicy(m);
+    const stored = monitoring.reportOfRun(run.workflowId, run.runId);
+    if (stored) return summarizeReport(stored, policy, monitoring.lastRetrainStart(input.model));
+
+    // Versions registered before monitoring existed get their profile now, from their own snapshot.
+    if (!monitoring.getProfile(row.modelName, row.version)) {
+      await profileTrainingSplit(deps, { spec, snapshot: { id: row.datasetId, snapshotPath: row.datasetPath }, version: row.version });
+    }
+    const profile = monitoring.getProfile(row.modelName, row.version);
+    if (!profile) throw new Error(`reference profile of ${row.modelName}@${row.version} was not stored`);
+
+    const window = monitorWindow(input.windowEnd, monitoring.previousWindowEnd(input.model, input.windowEnd), policy.windowMs);
+    progress({ step: 'reading the prediction log', window });
+    const data = await predictions.readWindow({ model: input.model, window, features: spec.features });
+    let performance;
+    if (m.performance) {
+      const perfWindow = windowBefore(window.end, parseDurationMs(m.performance.window ?? m.window));
+      progress({ step: 'joining labels', window: perfWindow });
+      const labelled = await predictions.readLabelled({ model: input.model, version: row.version, window: perfWindow });
+      const artifact = await artifacts.get(row.artifactPath, row.artifactSha256);
+      performance = { window: perfWindow, labelled, classes: artifact.classes, evaluated: row.metrics };
+    }
+    const report = judgeWindow({
+      // Run ids are time-ordered (UUIDv7): a hash of the run tells reports of the same minute apart.
+      id: `${input.model}-${compactTime(window.end)}-${createHash('sha256').update(`${run.workflowId}/${run.runId}`).digest('hex').slice(0, 8)}`,
+      model: input.model,
+      version: row.version,
+      profileId: profile.id,
+      window,
+      createdAt: new Date().toISOString(),
+      features: spec.features,
+      profiles: profile.profiles,
+      data,
+      monitoring: m,
+      ...(performance ? { performance } : {}),
+    });
+    const saved = monitoring.saveReport(report, run);
+    log.info({ model: input.model, version: row.version, report: saved.id, verdict: saved.verdict, rows: saved.rows, share: saved.drift.dataset.driftedShare }, 'monitor report stored');
+    return summarizeReport(saved, policy, monitoring.lastRetrainStart(input.model));
+  }
+
   return {
     /**
      * Judges the window ending at `windowEnd` for the model's production version: drift of the served
@@ -47,50 +97,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
      * labelled predictions. Stores the full report in the registry and returns its summary.
      */
     async computeMonitorReport(input: { model: string; windowEnd: string }): Promise<MonitorSummary> {
-      const ctx = Context.current();
-      const run = currentWorkflowRun();
-      const row = production(input.model);
-      const spec = specOf(row);
-      const m = resolveMonitoring(spec.monitoring);
-      const policy = monitorPolicy(m);
-      const stored = monitoring.reportOfRun(run.workflowId, run.runId);
-      if (stored) return summarizeReport(stored, policy, monitoring.lastRetrainStart(input.model));
-
-      // Versions registered before monitoring existed get their profile now, from their own snapshot.
-      if (!monitoring.getProfile(row.modelName, row.version)) {
-        await profileTrainingSplit(deps, { spec, snapshot: { id: row.datasetId, snapshotPath: row.datasetPath }, version: row.version });
-      }
-      const profile = monitoring.getProfile(row.modelName, row.version);
-      if (!profile) throw new Error(`reference profile of ${row.modelName}@${row.version} was not stored`);
-
-      const window = monitorWindow(input.windowEnd, monitoring.previousWindowEnd(input.model, input.windowEnd), policy.windowMs);
-      ctx.heartbeat({ step: 'reading the prediction log', window });
-      const data = await predictions.readWindow({ model: input.model, window, features: spec.features });
-      let performance;
-      if (m.performance) {
-        const perfWindow = windowBefore(window.end, parseDurationMs(m.performance.window ?? m.window));
-        ctx.heartbeat({ step: 'joining labels', window: perfWindow });
-        const labelled = await predictions.readLabelled({ model: input.model, version: row.version, window: perfWindow });
-        const artifact = await artifacts.get(row.artifactPath, row.artifactSha256);
-        performance = { window: perfWindow, labelled, classes: artifact.classes, evaluated: row.metrics };
-      }
-      const report = judgeWindow({
-        // Run ids are time-ordered (UUIDv7): a hash of the run tells reports of the same minute apart.
-        id: `${input.model}-${compactTime(window.end)}-${createHash('sha256').update(`${run.workflowId}/${run.runId}`).digest('hex').slice(0, 8)}`,
-        model: input.model,
-        version: row.version,
-        profileId: profile.id,
-        window,
-        createdAt: new Date().toISOString(),
-        features: spec.features,
-        profiles: profile.profiles,
-        data,
-        monitoring: m,
-        ...(performance ? { performance } : {}),
-      });
-      const saved = monitoring.saveReport(report, run);
-      log.info({ model: input.model, version: row.version, report: saved.id, verdict: saved.verdict, rows: saved.rows, share: saved.drift.dataset.driftedShare }, 'monitor report stored');
-      return summarizeReport(saved, policy, monitoring.lastRetrainStart(input.model));
+      const step = `monitor report of ${input.model}, window ending ${input.windowEnd}`;
+      return heartbeatWhile({ step }, (progress) => monitorReport(input, progress));
     },
 
     /**
@@ -104,7 +112,16 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       const retrain = resolveMonitoring(spec.monitoring).retrain;
       const base = retrain.dataset ?? { path: row.datasetPath, format: 'parquet' as const };
       const labelled = retrain.labelledWindow ? windowBefore(input.windowEnd, parseDurationMs(retrain.labelledWindow)) : null;
-      const built = await predictions.materializeRetrainSet({ model: input.model, key: input.reportId, base, features: spec.features, target: spec.target.name, labelled });
+      const built = await heartbeatWhile({ step: `retrain dataset for report ${input.reportId}` }, () =>
+        predictions.materializeRetrainSet({
+          model: input.model,
+          key: input.reportId,
+          base,
+          features: spec.features,
+          target: spec.target.name,
+          labelled,
+        }),
+      );
       log.info({ model: input.model, report: input.reportId, ...built }, 'retrain dataset prepared');
       return { spec: { ...spec, dataset: { path: built.path, format: 'parquet' } }, datasetPath: built.path, baseRows: built.baseRows, labelledRows: built.labelledRows };
     },

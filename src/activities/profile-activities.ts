@@ -1,6 +1,7 @@
 import { buildReferenceProfilesFromFrame, type DatasetSnapshot, type ModelSpec } from '../domain';
 import type { ActivityDeps } from './deps';
 import { readSpecFrameSplit } from './spec-split';
+import { heartbeatWhile } from './heartbeat';
 
 /** Builds and stores the reference profile of a version's training split (the same seeded split training used). */
 export async function profileTrainingSplit(
@@ -22,7 +23,8 @@ export function createProfileActivities(deps: ActivityDeps) {
      * histograms, samples, category counts, row counts): the reference every monitor report compares to.
      */
     async storeReferenceProfile(input: { spec: ModelSpec; snapshot: DatasetSnapshot; version: number }): Promise<{ profileId: string; rows: number }> {
-      const stored = await profileTrainingSplit(deps, input);
+      const step = `profile the training split of v${input.version}`;
+      const stored = await heartbeatWhile({ step }, () => profileTrainingSplit(deps, input));
       log.info({ model: input.spec.name, version: input.version, profile: stored.profileId, rows: stored.rows }, 'reference profile stored');
       return stored;
     },

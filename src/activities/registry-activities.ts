@@ -44,6 +44,17 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
       registry.setStatus(input.model, input.version, input.outcome === 'approve' ? 'approved' : 'rejected');
     },
 
+    /** The failure path of a lifecycle: the version is marked `failed` with the reason (unless it serves). */
+    async markVersionFailed(input: {
+      model: string;
+      version: number;
+      reason: string;
+    }): Promise<{ status: VersionStatus }> {
+      const status = registry.markFailed(input.model, input.version, input.reason);
+      log.warn({ model: input.model, version: input.version, status, reason: input.reason }, 'version marked failed');
+      return { status };
+    },
+
     async setVersionStatus(input: { model: string; version: number; status: VersionStatus }): Promise<void> {
       registry.setStatus(input.model, input.version, input.status);
     },

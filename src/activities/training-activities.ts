@@ -7,6 +7,7 @@ import { readSpecFrameSplit } from './spec-split';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
+import { heartbeatWhile } from './heartbeat';
 
 /**
  * Heartbeat payload of the training activity: progress for the UI and the checkpoint to resume from.
@@ -123,25 +124,38 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.rows, testRows: test.rows, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
     },
 
-    /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
+    /** Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
-      const { spec, snapshot, candidate } = input;
-      const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
-      const production = registry.findByAlias(spec.name, 'production');
-      const championArtifact = production ? await artifacts.get(production.artifactPath, production.artifactSha256) : null;
-      const missing = championArtifact?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
-      // The champion may use features the spec no longer lists: read those columns too, so it is scored as served.
-      const extra = missing.length ? [] : (championArtifact?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
-      const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
-      const candidateMetrics = summarizeMetrics(evaluateOnFrame(candidateArtifact, test, spec.target.name));
-      let champion: EvaluationReport['champion'] = null;
-      if (production && championArtifact && missing.length === 0) {
-        champion = { version: production.version, metrics: summarizeMetrics(evaluateOnFrame(championArtifact, test, spec.target.name)) };
-      } else if (production) {
-        log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
-      }
-      const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
-      return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.rows };
+      const step = `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}`;
+      return heartbeatWhile({ step }, () => evaluate(input));
     },
   };
+
+  /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
+  async function evaluate(input: {
+    spec: ModelSpec;
+    snapshot: DatasetSnapshot;
+    candidate: CandidateRef;
+  }): Promise<EvaluationReport> {
+    const { spec, snapshot, candidate } = input;
+    const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
+    const production = registry.findByAlias(spec.name, 'production');
+    const championArtifact = production ? await artifacts.get(production.artifactPath, production.artifactSha256) : null;
+    const missing = championArtifact?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
+    // The champion may use features the spec no longer lists: read those columns too, so it is scored as served.
+    const extra = missing.length
+      ? []
+      : (championArtifact?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+    const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
+    const candidateMetrics = summarizeMetrics(evaluateOnFrame(candidateArtifact, test, spec.target.name));
+    let champion: EvaluationReport['champion'] = null;
+    if (production && championArtifact && missing.length === 0) {
+      const metrics = summarizeMetrics(evaluateOnFrame(championArtifact, test, spec.target.name));
+      champion = { version: production.version, metrics };
+    } else if (production) {
+      log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
+    }
+    const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
+    return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.rows };
+  }
 }

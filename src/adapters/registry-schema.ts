@@ -194,4 +194,40 @@ export const registryMigrations: string[] = [
   CREATE TRIGGER monitor_reports_no_delete BEFORE DELETE ON monitor_reports
   BEGIN SELECT RAISE(ABORT, 'monitor reports cannot be deleted'); END;
   `,
+  // 5: deployments of a model queue instead of being refused (state 'queued', FIFO by id; `queued_at` says
+  // since when), so the table is rebuilt for the new CHECK. A version's status gets its reason (e.g. why it
+  // failed). SQLite cannot alter a CHECK constraint: create, copy, drop, rename.
+  `
+  CREATE TABLE deployments_v5 (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name          TEXT NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('release', 'rollback')),
+    strategy            TEXT NOT NULL CHECK (strategy IN ('direct', 'canary', 'shadow')),
+    from_version        INTEGER,
+    to_version          INTEGER NOT NULL,
+    state               TEXT NOT NULL CHECK (state IN ('queued', 'running', 'promoted', 'rolled-back', 'failed')),
+    steps_json          TEXT NOT NULL DEFAULT '[]',
+    started_at          TEXT NOT NULL,
+    finished_at         TEXT,
+    actor               TEXT NOT NULL,
+    workflow_id         TEXT NOT NULL,
+    run_id              TEXT NOT NULL,
+    parent_workflow_id  TEXT,
+    reason              TEXT,
+    outcome_reason      TEXT,
+    queued_at           TEXT,
+    UNIQUE (workflow_id, run_id)
+  );
+  INSERT INTO deployments_v5 (id, model_name, kind, strategy, from_version, to_version, state, steps_json, started_at,
+    finished_at, actor, workflow_id, run_id, parent_workflow_id, reason, outcome_reason)
+  SELECT id, model_name, kind, strategy, from_version, to_version, state, steps_json, started_at,
+    finished_at, actor, workflow_id, run_id, parent_workflow_id, reason, outcome_reason FROM deployments;
+  DROP TABLE deployments;
+  ALTER TABLE deployments_v5 RENAME TO deployments;
+  CREATE INDEX deployments_by_model ON deployments (model_name, id);
+  CREATE UNIQUE INDEX deployments_one_running ON deployments (model_name) WHERE state = 'running';
+  CREATE INDEX deployments_queue ON deployments (model_name, state, id);
+
+  ALTER TABLE model_versions ADD COLUMN status_reason TEXT;
+  `,
 ];

@@ -4,7 +4,15 @@ import { dirname } from 'node:path';
 import { registryMigrations } from './registry-schema';
 import type { EvaluationReport, MetricSummary, RecordedDecision } from '../domain';
 
-export type VersionStatus = 'pending_approval' | 'not_blessed' | 'approved' | 'rejected' | 'deployed' | 'rolled_back';
+/** `failed`: its lifecycle or deployment failed for good (the reason is kept with the status). */
+export type VersionStatus =
+  | 'pending_approval'
+  | 'not_blessed'
+  | 'approved'
+  | 'rejected'
+  | 'deployed'
+  | 'rolled_back'
+  | 'failed';
 
 /** A version's lineage: what it was trained on, how, by which code and which workflow run. */
 interface VersionLineage {
@@ -30,6 +38,8 @@ export interface NewVersion extends VersionLineage {
 
 export interface ModelVersionRow extends VersionLineage {
   version: number;
+  /** Why the version has its status, when something recorded it (failed, rolled back). */
+  statusReason: string | null;
   createdAt: string;
 }
 
@@ -57,12 +67,14 @@ interface VersionRecord {
   run_id: string;
   requested_by: string;
   created_at: string;
+  status_reason: string | null;
 }
 
 const toVersion = (r: VersionRecord): ModelVersionRow => ({
   modelName: r.model_name,
   version: r.version,
   status: r.status,
+  statusReason: r.status_reason,
   datasetId: r.dataset_id,
   datasetPath: r.dataset_path,
   datasetRows: r.dataset_rows,
@@ -133,9 +145,23 @@ export class SqliteRegistry {
     }).immediate();
   }
 
-  setStatus(modelName: string, version: number, status: VersionStatus): void {
-    const r = this.db.prepare('UPDATE model_versions SET status = ? WHERE model_name = ? AND version = ?').run(status, modelName, version);
+  setStatus(modelName: string, version: number, status: VersionStatus, reason: string | null = null): void {
+    const r = this.db
+      .prepare('UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?')
+      .run(status, reason, modelName, version);
     if (r.changes !== 1) throw new Error(`no version ${modelName}@${version}`);
+  }
+
+  /**
+   * Marks a version `failed` with the reason, unless it is in production (the registry must keep saying what
+   * serves). Returns the status the version has afterwards.
+   */
+  markFailed(modelName: string, version: number, reason: string): VersionStatus {
+    return this.db.transaction(() => {
+      const serving = this.findByAlias(modelName, 'production')?.version === version;
+      if (!serving) this.setStatus(modelName, version, 'failed', reason);
+      return this.getVersion(modelName, version).status;
+    }).immediate();
   }
 
   recordDecision(d: { modelName: string; version: number; decision: RecordedDecision; workflowId: string; runId: string }): void {

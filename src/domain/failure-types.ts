@@ -46,7 +46,11 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   DecisionRefused: { retryable: false, description: 'The approval policy refused a decision (Update `decide`); `details[0].code` says which rule.' },
   ApproverDirectoryInvalid: { retryable: false, description: 'The approvers file or a public key in the keys directory is malformed.' },
   WebhookFailed: { retryable: true, description: 'The escalation webhook did not accept the notice; retried a few times, then recorded.' },
-  DeploymentInProgress: { retryable: false, description: 'Another deployment of the model is still running; abort it or wait.' },
+  DeploymentInProgress: {
+    retryable: false,
+    description:
+      'Retired: deployments of a model now queue behind the running one instead of failing. Kept for old histories.',
+  },
   ModelNotDeployed: { retryable: false, description: 'The model has registered versions but none is in production, so there is nothing to monitor.' },
 };
 

@@ -3,7 +3,7 @@ import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
 import type { ApprovalView, DecisionChannel, RefusalCode } from './governance';
-import type { DeploymentResult } from './rollout/deployment';
+import type { DeploymentQueuePosition, DeploymentResult } from './rollout/deployment';
 
 /** Public contract of the lifecycle workflow: input, decision payloads, status and result. */
 
@@ -36,6 +36,7 @@ export const stages = [
   'evaluating',
   'registering',
   'awaiting-approval',
+  'queued',
   'deploying',
   'deployed',
   'rolled-back',
@@ -102,7 +103,10 @@ export interface LifecycleStatus {
   readonly decisions: RecordedDecision[];
   readonly approval?: ApprovalView;
   readonly deadline?: string;
+  /** Why the run did not deploy (failed, not blessed, rolled back); for `failed`, the stage it failed in too. */
   readonly failure?: string;
+  /** Stage `queued`: the deployment of the same model the approved version waits for. */
+  readonly waitingFor?: DeploymentQueuePosition;
 }
 
 /** `rolled-back`: approved, but the rollout withdrew the candidate (a guard tripped, shadow disagreed, aborted). */

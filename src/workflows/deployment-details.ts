@@ -1,4 +1,4 @@
-import type { DeploymentStatus, RolloutStep } from '../domain';
+import { describeQueuePosition, type DeploymentStatus, type RolloutStep } from '../domain';
 
 const stepLine = (s: RolloutStep, i: number): string => {
   const what = s.mode === 'canary' ? `${s.percent} % canary` : s.mode === 'shadow' ? 'shadow copy' : 'direct';
@@ -14,6 +14,7 @@ export function renderDeploymentDetails(s: DeploymentStatus): string {
     ...s.steps.map(stepLine),
   ];
   if (s.shadow) lines.push('', `shadow agreement: ${s.shadow.agreement === null ? 'no rows compared' : `${(s.shadow.agreement * 100).toFixed(1)} % of ${s.shadow.compared} rows`} → ${s.shadow.verdict}`);
+  if (s.state === 'queued' && s.waitingFor) lines.push('', `queued: ${describeQueuePosition(s.model, s.waitingFor)}`);
   if (s.state === 'awaiting-decision') lines.push('', 'waiting for a person: signal **promote** or **abort** with {"actor": "<name>"}');
   const last = s.events[s.events.length - 1];
   if (last) lines.push('', `last command: ${last.kind} by ${last.actor}${last.accepted ? '' : ` (refused: ${last.note})`}`);

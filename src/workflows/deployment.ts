@@ -3,8 +3,10 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -23,12 +25,26 @@ import {
   type RolloutCommandKind,
   type RolloutEvent,
   type RolloutStep,
+  type ReleaseProgress,
   type ShadowReport,
+  describeQueuePosition,
 } from '../domain';
-import { abortSignal, deploymentStatusQuery, pauseSignal, promoteSignal, resumeSignal } from './deployment-messages';
+import {
+  abortSignal,
+  deploymentStatusQuery,
+  deploymentTurnSignal,
+  pauseSignal,
+  promoteSignal,
+  releaseProgressSignal,
+  resumeSignal,
+} from './deployment-messages';
 import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
 import { activities, deployStepOptions, registryStepOptions } from './activity-options';
+import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
+
+/** A queued deployment looks again this often even without a wake-up (a lost signal costs this, at most). */
+const QUEUE_RECHECK = '2m';
 
 /**
  * Brings one model version into production with the spec's strategy — direct, canary (traffic steps, each
@@ -98,21 +114,99 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   setHandler(resumeSignal, (c) => command('resume', c));
   setHandler(abortSignal, (c) => command('abort', c));
   setHandler(promoteSignal, (c) => command('promote', c));
+  let woken = false;
+  setHandler(deploymentTurnSignal, () => {
+    woken = true;
+  });
 
   upsertSearchAttributes([
     { key: modelAttribute, value: model },
     { key: versionAttribute, value: target },
   ]);
   enter('starting');
-  const begun = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
-    model,
-    version: target,
-    kind: input.kind,
-    strategy: spec.strategy,
-    actor: input.actor,
-    ...(input.reason ? { reason: input.reason } : {}),
-    ...(workflowInfo().parent ? { parentWorkflowId: workflowInfo().parent?.workflowId } : {}),
-  });
+  /**
+   * Wakes the model's queued deployments: the first may start now, the others see where they stand. Results of
+   * `finishDeployment` recorded before the queue existed carry no `queued`, so old histories replay without it.
+   */
+  type Closed = { queued?: { deploymentId: number; workflowId: string }[] } | undefined;
+  const wakeNext = async (closed: Closed): Promise<void> => {
+    await Promise.all(
+      (closed?.queued ?? []).map((q) =>
+        getExternalWorkflowHandle(q.workflowId)
+          .signal(deploymentTurnSignal, { deploymentId: q.deploymentId })
+          .catch((e: unknown) => log.warn('could not wake a queued deployment', { to: q.workflowId, error: String(e) })),
+      ),
+    );
+  };
+  /** Tells the approving lifecycle (if any) where its release stands, so its stage shows it too. */
+  const tellParent = async (progress: ReleaseProgress): Promise<void> => {
+    const parent = workflowInfo().parent;
+    if (!parent) return;
+    await getExternalWorkflowHandle(parent.workflowId, parent.runId)
+      .signal(releaseProgressSignal, progress)
+      .catch((e: unknown) => log.warn('could not tell the parent about the queue', { error: (e as Error).message }));
+  };
+  /**
+   * Deployments of a model run one at a time, first come first served: wait for the turn, visibly. The
+   * deployment that ends before it wakes it (signal `deploymentTurn`); a slow timer looks again anyway, so a
+   * lost wake-up costs minutes, never the release. Waiting holds no worker slot.
+   */
+  const takeTurn = async () => {
+    const claim = () =>
+      activities(registryStepOptions, `is it ${model} v${target}'s turn?`).claimDeploymentTurn({
+        deploymentId: answer.deploymentId,
+        strategy: spec.strategy,
+      });
+    let answer = await activities(registryStepOptions, `record deployment of ${model} v${target}`).beginDeployment({
+      model,
+      version: target,
+      kind: input.kind,
+      strategy: spec.strategy,
+      actor: input.actor,
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(workflowInfo().parent ? { parentWorkflowId: workflowInfo().parent?.workflowId } : {}),
+    });
+    if (!answer.waitingFor) return answer;
+    let shown: string | undefined;
+    while (answer.waitingFor) {
+      const waiting = describeQueuePosition(model, answer.waitingFor);
+      if (waiting !== shown) {
+        update({ deploymentId: answer.deploymentId, waitingFor: answer.waitingFor });
+        if (shown === undefined) enter('queued');
+        await tellParent({ state: 'queued', deploymentId: answer.deploymentId, waitingFor: answer.waitingFor });
+        shown = waiting;
+      }
+      await condition(() => woken, QUEUE_RECHECK, { summary: waiting });
+      woken = false; // a wake-up arriving during the claim below makes the next wait return at once
+      answer = await claim();
+    }
+    status = { ...status, waitingFor: undefined };
+    enter('starting');
+    await tellParent({ state: 'started', deploymentId: answer.deploymentId });
+    return answer;
+  };
+  let begun: Awaited<ReturnType<typeof takeTurn>>;
+  try {
+    begun = await takeTurn();
+  } catch (err) {
+    // Old histories failed here without a word; new runs close a queued row and say why before failing.
+    if (patched(FAILURE_PATH_PATCH)) {
+      const reason = isCancellation(err)
+        ? 'deployment cancelled before it started'
+        : `deployment could not start: ${describeFailure(err)}`;
+      const queued = status.deploymentId;
+      if (queued !== undefined) {
+        await CancellationScope.nonCancellable(() =>
+          activities(registryStepOptions, 'record outcome: failed')
+            .finishDeployment({ deploymentId: queued, state: 'failed', reason, steps: [] })
+            .then(wakeNext, (e: unknown) => log.error('could not close the queued deployment', { error: String(e) })),
+        );
+      }
+      update({ outcomeReason: reason });
+      enter('failed');
+    }
+    throw err;
+  }
   const { deploymentId, fromVersion, strategy } = begun;
   update({ deploymentId, fromVersion, strategy });
   if (begun.note) log.info(begun.note);
@@ -130,7 +224,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   const finish = async (state: 'promoted' | 'rolled-back', reason: string): Promise<DeploymentResult> => {
     update({ outcomeReason: reason });
     enter(state);
-    await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({ deploymentId, state, reason, steps: [...steps] });
+    const closed = await activities(registryStepOptions, `record outcome: ${state}`).finishDeployment({
+      deploymentId,
+      state,
+      reason,
+      steps: [...steps],
+    });
+    await wakeNext(closed);
     await condition(allHandlersFinished);
     return { outcome: state, model, kind: input.kind, strategy, fromVersion, toVersion: target, deploymentId, reason, steps: [...steps], ...(shadow ? { shadow } : {}) };
   };
@@ -243,7 +343,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
           .restoreStable({ model, stable: fromVersion, candidate: target, reason })
           .catch((e: unknown) => log.error('could not restore the stable version', { error: (e as Error).message }));
       }
-      await activities(registryStepOptions, 'record outcome: failed').finishDeployment({ deploymentId, state: 'failed', reason, steps: [...steps] });
+      const closed = await activities(registryStepOptions, 'record outcome: failed').finishDeployment({
+        deploymentId,
+        state: 'failed',
+        reason,
+        steps: [...steps],
+      });
+      await wakeNext(closed);
     });
     update({ outcomeReason: reason });
     enter('failed');

@@ -1,4 +1,4 @@
-import type { LifecycleStatus, MetricSummary } from '../domain';
+import { describeQueuePosition, type LifecycleStatus, type MetricSummary } from '../domain';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -35,6 +35,9 @@ export function renderDetails(s: LifecycleStatus): string {
   }
   const last = s.decisions[s.decisions.length - 1];
   if (last) lines.push(`last decision: ${last.kind} by ${last.approver}${last.accepted ? '' : ` (refused: ${last.reason})`}`);
+  if (s.stage === 'queued' && s.waitingFor) {
+    lines.push(`approved, queued: ${describeQueuePosition(s.model, s.waitingFor)}`);
+  }
   if (s.failure) lines.push(`**${s.failure}**`);
   return lines.join('\n');
 }

@@ -1,9 +1,11 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   executeChild,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -21,6 +23,8 @@ import {
   type Stage,
 } from '../domain';
 import { statusQuery } from './messages';
+import { releaseProgressSignal } from './deployment-messages';
+import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
 import { activities, dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
 import { deploymentWorkflow } from './deployment';
@@ -35,8 +39,24 @@ function specFailure(problems: string[]): ApplicationFailure {
 /**
  * One model's lifecycle: ingest → validate → train → evaluate → register → human approval → deploy.
  * The approval gate waits on signals at zero compute; everything with side effects is an activity.
+ * Any terminal failure goes through the failure path the run installs once it knows its model (`onFailure`):
+ * stage `failed` with the reason, the version marked, a `lifecycle.failed` audit event; then the run fails.
  */
 export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<LifecycleResult> {
+  const hooks: LifecycleHooks = {};
+  try {
+    return await runLifecycle(rawInput, hooks);
+  } catch (err) {
+    if (hooks.onFailure) await hooks.onFailure(err);
+    throw err;
+  }
+}
+
+interface LifecycleHooks {
+  onFailure?: (err: unknown) => Promise<void>;
+}
+
+async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Promise<LifecycleResult> {
   const parsedInput = lifecycleInputSchema.safeParse(rawInput);
   if (!parsedInput.success) throw specFailure(parsedInput.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`));
   const input = parsedInput.data;
@@ -56,7 +76,9 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   const update = (patch: Partial<LifecycleStatus>): void => {
     status = { ...status, ...patch };
   };
+  let lastActiveStage: Stage = status.stage;
   const enter = (stage: Stage): void => {
+    if (stage !== 'failed') lastActiveStage = stage;
     update({ stage });
     upsertSearchAttributes([
       { key: stageAttribute, value: stage },
@@ -90,6 +112,40 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     await condition(allHandlersFinished);
     await audit.stored();
   };
+
+  hooks.onFailure = async (err) => {
+    // Runs that failed before the failure path existed replay without it (their history has no marker).
+    if (!patched(FAILURE_PATH_PATCH)) return;
+    await CancellationScope.nonCancellable(async () => {
+      // A failure the run already described (invalid dataset) keeps its reason; any other gets one here.
+      const described = status.stage === 'failed' ? status.failure : undefined;
+      const reason = described ?? `failed while ${lastActiveStage}: ${describeFailure(err)}`;
+      update({ failure: reason });
+      if (status.stage !== 'failed') enter('failed');
+      const { version } = status;
+      let versionStatus: string | undefined;
+      if (version !== undefined) {
+        try {
+          const marked = activities(registryStepOptions, `mark v${version} failed`);
+          ({ status: versionStatus } = await marked.markVersionFailed({ model: spec.name, version, reason }));
+        } catch (e) {
+          log.error('could not mark the version failed', { version, error: String(e) });
+        }
+      }
+      const details = { reason, stage: lastActiveStage, ...(versionStatus ? { versionStatus } : {}) };
+      audit.record('lifecycle.failed', 'system:lifecycle', details, version);
+      await audit.stored().catch((e: unknown) => log.error('could not store the failed run\'s audit trail', { error: String(e) }));
+    });
+  };
+  setHandler(releaseProgressSignal, (progress) => {
+    if (progress.state === 'queued') {
+      update({ waitingFor: progress.waitingFor });
+      enter('queued');
+    } else if (status.stage === 'queued') {
+      update({ waitingFor: undefined });
+      enter('deploying');
+    }
+  });
 
   upsertSearchAttributes([
     { key: modelAttribute, value: spec.name },

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   ParentClosePolicy,
   log,
+  patched,
   setCurrentDetails,
   sleep,
   startChild,
@@ -26,6 +27,7 @@ import { modelLifecycleWorkflow } from './model-lifecycle';
 import { activities, dataStepOptions, registryStepOptions } from './activity-options';
 import { driftShareAttribute, modelAttribute, scheduledStartTimeAttribute, stageAttribute, triggerAttribute, verdictAttribute, versionAttribute } from './search-attributes';
 import { renderMonitorDetails } from './monitor-details';
+import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
 
 /**
  * Starts the retraining lifecycle as a child with the model's one retrain id. ABANDON lets it outlive this
@@ -84,6 +86,21 @@ async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: 
  * drift or degradation crosses the spec's thresholds (unless disabled, backfilled or cooling down).
  */
 export async function modelMonitorWorkflow(rawInput: MonitorInput): Promise<MonitorResult> {
+  try {
+    return await runMonitor(rawInput);
+  } catch (err) {
+    // A failed run says so where people look: MlopsStage `failed` and the reason in its current details.
+    if (patched(FAILURE_PATH_PATCH)) {
+      const named = (rawInput as { model?: unknown } | null)?.model;
+      const model = typeof named === 'string' ? named : '(invalid input)';
+      upsertSearchAttributes([{ key: stageAttribute, value: 'failed' }]);
+      setCurrentDetails(`**${model}** — monitor run **failed**: ${describeFailure(err)}`);
+    }
+    throw err;
+  }
+}
+
+async function runMonitor(rawInput: MonitorInput): Promise<MonitorResult> {
   const parsed = monitorInputSchema.safeParse(rawInput);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);

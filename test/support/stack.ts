@@ -7,6 +7,7 @@ import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type Predict
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
+import type { ActivityDeps } from '../../src/activities';
 import { repoRoot, tempDir, temporalAddress } from './paths';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -26,8 +27,11 @@ export interface TestStack {
   readonly predictionLog: FilePredictionLog;
   readonly predictions: PredictionStore;
   readonly monitoring: MonitoringRegistry;
-  /** Starts an in-process worker on the stack's task queue (call `stop` to shut it down). */
-  startWorker(): Promise<{ worker: Worker; stop: () => Promise<void> }>;
+  /**
+   * Starts an in-process worker on the stack's task queue (call `stop` to shut it down). `adapt` may swap an
+   * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
+   */
+  startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: Worker; stop: () => Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -76,13 +80,13 @@ export async function startStack(name: string, env: Record<string, string> = {})
     predictionLog,
     predictions,
     monitoring,
-    async startWorker() {
+    async startWorker(adapt = (d: ActivityDeps) => d) {
       const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
       const worker = await createLifecycleWorker({
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
-        deps,
+        deps: adapt(deps),
       });
       const running = worker.run();
       const handle = {

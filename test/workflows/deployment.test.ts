@@ -1,7 +1,5 @@
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactStore, DeploymentStore } from '../../src/adapters';
-import { deploymentWorkflowId, FailureType, modelSpecSchema, type DeploymentInput, type ModelSpec } from '../../src/domain';
+import { deploymentWorkflowId, modelSpecSchema, type DeploymentInput, type ModelSpec } from '../../src/domain';
 import { inState, queryDeployment, sendDecision, sendRolloutCommand, startDeployment, startLifecycle, waitForDeployment, waitForStage } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { startStack, type TestStack } from '../support/stack';
@@ -194,7 +192,7 @@ test('shadow: an identical candidate agrees on every row and is promoted; a bad 
   expect(await serving(model)).toMatchObject({ version: 2, rollout: null });
 });
 
-test('pause, resume and abort steer a canary by signal; bad commands are refused; one deployment per model at a time', async () => {
+test('pause, resume and abort steer a canary by signal; bad commands are refused; a second deployment of the model queues', async () => {
   const model = 'steer-weather';
   for (let i = 0; i < 3; i++) await registerTrainedVersion(stack.registry, artifacts, { model });
   await (await deploy({ model, version: 1, actor: 'test-suite' })).handle.result();
@@ -202,9 +200,10 @@ test('pause, resume and abort steer a canary by signal; bad commands are refused
   const { handle, workflowId } = await deploy({ model, version: 2, actor: 'test-suite', deployment: { strategy: 'canary', canary: { steps: [10, 100], bake: '3s' }, guards: quickGuards } });
   expect((await waitForDeployment(stack.client, workflowId, inState('canary', 'promoted', 'rolled-back', 'failed'))).state).toBe('canary');
   const concurrent = await deploy({ model, version: 3, actor: 'test-suite' });
-  const refused = (await concurrent.handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
-  expect(refused).toBeInstanceOf(WorkflowFailedError);
-  expect(((refused.cause as Error & { cause?: ApplicationFailure }).cause as ApplicationFailure).type).toBe(FailureType.DeploymentInProgress);
+  const queued = await waitForDeployment(stack.client, concurrent.workflowId, inState('queued', 'promoted', 'failed'));
+  const running = deployments.running(model);
+  expect(queued).toMatchObject({ state: 'queued', waitingFor: { deploymentId: running?.id, version: 2, kind: 'release', state: 'running', ahead: 1 } });
+  expect(deployments.queued(model).map((d) => d.toVersion)).toEqual([3]);
 
   await sendRolloutCommand(stack.client, workflowId, 'pause', { actor: 'ops' });
   await sendRolloutCommand(stack.client, workflowId, 'pause', { actor: 'ops' });
@@ -230,6 +229,11 @@ test('pause, resume and abort steer a canary by signal; bad commands are refused
   ]);
   expect(status.events[1]?.note).toBe('already paused');
   expect(status.events[3]?.note).toMatch(/actor is required/);
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(1);
-  expect(await serving(model)).toMatchObject({ version: 1, rollout: null });
+  expect(stack.registry.getVersion(model, 2)).toMatchObject({ status: 'rolled_back', statusReason: 'aborted by ops: stop here' });
+
+  // The queued deployment ran once the canary was withdrawn, from the production version of that moment.
+  expect(await concurrent.handle.result()).toMatchObject({ outcome: 'promoted', fromVersion: 1, toVersion: 3 });
+  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(3);
+  expect(await serving(model)).toMatchObject({ version: 3, rollout: null });
+  expect(deployments.list(model)[0]).toMatchObject({ toVersion: 3, state: 'promoted', queuedAt: expect.any(String) });
 });

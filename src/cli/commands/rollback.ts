@@ -7,18 +7,25 @@ import type { Command } from '../command';
 import type { CliContext } from '../context';
 
 /**
- * A deployment row left `running` by a workflow that no longer runs (terminated, timed out) would block every
- * later deployment of the model; it is closed as failed. One still running is a reason to stop.
+ * A deployment row left running or queued by a workflow that no longer runs (terminated, timed out) would hold
+ * every later deployment of the model; it is closed as failed. Returns the live one this rollback queues behind.
  */
-async function clearStaleDeployment(ctx: CliContext, store: DeploymentStore, model: string): Promise<void> {
-  const running = store.running(model);
-  if (!running) return;
-  const execution = await deploymentHandle(await ctx.client(), running.workflowId)
-    .describe()
-    .then((d) => d.status.name)
-    .catch(() => 'NOT_FOUND');
-  if (execution === 'RUNNING') throw new Error(`deployment #${running.id} of ${model} (v${running.toVersion}, workflow ${running.workflowId}) is in progress; abort it first: mlops rollout abort ${model} --as <name>`);
-  store.finish(running.id, 'failed', `workflow ${running.workflowId} ended (${execution}) without recording an outcome`, running.steps);
+async function clearStaleDeployments(ctx: CliContext, store: DeploymentStore, model: string): Promise<string | null> {
+  const rows = [store.running(model), ...store.queued(model)].filter((r) => r !== null);
+  let ahead: string | null = null;
+  for (const row of rows) {
+    const execution = await deploymentHandle(await ctx.client(), row.workflowId)
+      .describe()
+      .then((d) => d.status.name)
+      .catch(() => 'NOT_FOUND');
+    if (execution !== 'RUNNING') {
+      const reason = `workflow ${row.workflowId} ended (${execution}) without recording an outcome`;
+      store.finish(row.id, 'failed', reason, row.steps);
+    } else {
+      ahead ??= `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
+    }
+  }
+  return ahead;
 }
 
 export const rollbackCommand: Command = {
@@ -41,13 +48,16 @@ export const rollbackCommand: Command = {
     }
     if (target === current.version) throw new Error(`${model} v${target} is already in production`);
     registry.getVersion(model, target);
-    await clearStaleDeployment(ctx, new DeploymentStore(registry.db), model);
+    const ahead = await clearStaleDeployments(ctx, new DeploymentStore(registry.db), model);
 
     const actor = (values['as'] as string | undefined) ?? userInfo().username;
     const reason = (values['reason'] as string | undefined) ?? `rollback from v${current.version} to v${target}`;
     const handle = await startRollback(await ctx.client(), ctx.config, { model, version: target, actor, reason });
     const ui = workflowUiLink(ctx.config, handle.workflowId, handle.firstExecutionRunId);
     if (!values['json']) ctx.out(`rolling ${model} back from v${current.version} to v${target}\n  workflow: ${handle.workflowId}\n  web UI:   ${ui}`);
+    if (!values['json'] && ahead) {
+      ctx.out(`  queued:   deployments of ${model} run one at a time; this one waits for ${ahead}`);
+    }
     const result = await handle.result();
     if (values['json']) ctx.json({ workflowId: handle.workflowId, ui, ...result });
     else ctx.out(`${result.outcome === 'promoted' ? '✔' : '✗'} ${model}: production is v${registry.findByAlias(model, 'production')?.version} (deployment #${result.deploymentId}: ${result.reason})`);

@@ -17,6 +17,7 @@ export const auditEventKinds = [
   'approval.closed',
   'model.deployed',
   'model.rollout-withdrawn',
+  'lifecycle.failed',
   'alias.moved',
 ] as const;
 export type AuditEventKind = (typeof auditEventKinds)[number];

@@ -34,11 +34,46 @@ export const rolloutCommandSchema = z
 export type RolloutCommand = z.infer<typeof rolloutCommandSchema>;
 export type RolloutCommandKind = 'pause' | 'resume' | 'abort' | 'promote';
 
-export const deploymentStates = ['starting', 'canary', 'shadow', 'awaiting-decision', 'promoting', 'rolling-back', 'promoted', 'rolled-back', 'failed'] as const;
+export const deploymentStates = [
+  'starting',
+  'queued',
+  'canary',
+  'shadow',
+  'awaiting-decision',
+  'promoting',
+  'rolling-back',
+  'promoted',
+  'rolled-back',
+  'failed',
+] as const;
 export type DeploymentState = (typeof deploymentStates)[number];
 
-/** What the deployments table stores as the state of a row. */
-export type DeploymentRecordState = 'running' | 'promoted' | 'rolled-back' | 'failed';
+/** What the deployments table stores as the state of a row (`queued`: waiting for the model's running one). */
+export type DeploymentRecordState = 'queued' | 'running' | 'promoted' | 'rolled-back' | 'failed';
+
+/**
+ * Where a queued deployment stands: the deployment it waits for (the model's running one, else the first
+ * queued before it) and how many are ahead of it. Deployments of a model run one at a time, first come
+ * first served (see docs/delivery.md).
+ */
+export interface DeploymentQueuePosition {
+  readonly deploymentId: number;
+  readonly kind: DeploymentKind;
+  readonly version: number;
+  readonly workflowId: string;
+  readonly state: 'queued' | 'running';
+  /** Deployments of the model that will run before this one (the running one included). */
+  readonly ahead: number;
+}
+
+/** What a deployment started by a lifecycle tells its parent about its place in the model's queue. */
+export type ReleaseProgress =
+  | { readonly state: 'queued'; readonly deploymentId: number; readonly waitingFor: DeploymentQueuePosition }
+  | { readonly state: 'started'; readonly deploymentId: number };
+
+export const describeQueuePosition = (model: string, w: DeploymentQueuePosition): string =>
+  `waiting for deployment #${w.deploymentId} (${w.kind} of v${w.version}, ${w.state}) of ${model} to finish` +
+  `${w.ahead > 1 ? `; ${w.ahead} deployments ahead` : ''}`;
 
 export interface RolloutStep {
   readonly mode: Strategy;
@@ -75,6 +110,8 @@ export interface DeploymentStatus {
   readonly shadow?: ShadowReport;
   readonly events: readonly RolloutEvent[];
   readonly outcomeReason?: string;
+  /** While `queued`: what it waits for. */
+  readonly waitingFor?: DeploymentQueuePosition;
 }
 
 export type DeploymentOutcome = 'promoted' | 'rolled-back';
