@@ -1,10 +1,3 @@
 #!/usr/bin/env bash
-# Large-data lifecycle benchmark (flights-3m, 3M rows) on a dedicated in-memory dev server (port 7277). Usage: bash bench/large-lifecycle.sh
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-scripts/ensure-deps.sh
-export TEMPORAL_PORT=7277 TEMPORAL_DB_FILE=memory TEMPORAL_HEADLESS=1
-scripts/temporal-server.sh start
-trap 'scripts/temporal-server.sh stop' EXIT
-TEMPORAL_ADDRESS=127.0.0.1:7277 node dist/bench/large-lifecycle.js "$@"
+# Large-data lifecycle benchmark (flights-3m, 3M rows). Usage: bash bench/large-lifecycle.sh
+exec bash "$(dirname "$0")/with-dev-server.sh" large-lifecycle "$@"

@@ -1,10 +1,3 @@
 #!/usr/bin/env bash
-# Lifecycle overhead benchmark on a dedicated in-memory dev server (port 7277). Usage: bash bench/lifecycle.sh [runs]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-scripts/ensure-deps.sh
-export TEMPORAL_PORT=7277 TEMPORAL_DB_FILE=memory TEMPORAL_HEADLESS=1
-scripts/temporal-server.sh start
-trap 'scripts/temporal-server.sh stop' EXIT
-TEMPORAL_ADDRESS=127.0.0.1:7277 node dist/bench/lifecycle-overhead.js "$@"
+# Lifecycle overhead benchmark. Usage: bash bench/lifecycle.sh [runs]
+exec bash "$(dirname "$0")/with-dev-server.sh" lifecycle-overhead "$@"

@@ -48,24 +48,29 @@ export function initialState(set: TrainingSet, seed: number): TrainState {
   return { epoch: 0, rngState: rng.snapshot, params, m: new Float64Array(size), v: new Float64Array(size), step: 0, loss: Number.NaN };
 }
 
+/** In-place softmax of `v[0..k)` (max-shifted, so large logits do not overflow). */
+export function softmaxInPlace(v: Float64Array, k: number): void {
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if ((v[c] as number) > max) max = v[c] as number;
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp((v[c] as number) - max);
+    v[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < k; c++) v[c] = (v[c] as number) / sum;
+}
+
 /** Softmax probabilities of one encoded row, written to `out`. */
 export function softmaxRow(params: ArrayLike<number>, width: number, classes: number, x: ArrayLike<number>, xOffset: number, out: Float64Array): void {
   const biasOffset = classes * width;
-  let max = -Infinity;
   for (let c = 0; c < classes; c++) {
     let z = params[biasOffset + c] as number;
     const w = c * width;
     for (let j = 0; j < width; j++) z += (params[w + j] as number) * (x[xOffset + j] as number);
     out[c] = z;
-    if (z > max) max = z;
   }
-  let sum = 0;
-  for (let c = 0; c < classes; c++) {
-    const e = Math.exp((out[c] as number) - max);
-    out[c] = e;
-    sum += e;
-  }
-  for (let c = 0; c < classes; c++) out[c] = (out[c] as number) / sum;
+  softmaxInPlace(out, classes);
 }
 
 /** Runs epochs from `state` up to `opts.epochs`, calling `onEpoch` after each (for heartbeats/checkpoints). */

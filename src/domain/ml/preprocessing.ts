@@ -6,26 +6,31 @@ export interface Preprocessor {
   readonly categorical: { name: string; categories: string[] }[];
 }
 
+/**
+ * Mean and deviation (population) of the finite numbers among `count` values; a constant or empty column
+ * gets std 1, so it encodes as zero instead of dividing by zero.
+ */
+export function standardization(count: number, valueAt: (i: number) => unknown): { mean: number; std: number } {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < count; i++) {
+    const v = valueAt(i);
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      n++;
+      sum += v;
+      sumSq += v * v;
+    }
+  }
+  const mean = n ? sum / n : 0;
+  const variance = n ? Math.max(sumSq / n - mean * mean, 0) : 0;
+  return { mean, std: variance > 1e-12 ? Math.sqrt(variance) : 1 };
+}
+
 export function fitPreprocessor(rows: readonly Row[], features: readonly FeatureRef[]): Preprocessor {
   const numeric = features
     .filter((f) => f.type === 'numeric')
-    .map((f) => {
-      let n = 0;
-      let sum = 0;
-      let sumSq = 0;
-      for (const r of rows) {
-        const v = r[f.name];
-        if (typeof v === 'number' && Number.isFinite(v)) {
-          n++;
-          sum += v;
-          sumSq += v * v;
-        }
-      }
-      const mean = n ? sum / n : 0;
-      const variance = n ? Math.max(sumSq / n - mean * mean, 0) : 0;
-      // A constant column carries no signal; std 1 keeps it at zero instead of dividing by zero.
-      return { name: f.name, mean, std: variance > 1e-12 ? Math.sqrt(variance) : 1 };
-    });
+    .map((f) => ({ name: f.name, ...standardization(rows.length, (i) => rows[i]?.[f.name]) }));
   const categorical = features
     .filter((f) => f.type === 'categorical')
     .map((f) => {

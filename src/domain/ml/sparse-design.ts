@@ -1,5 +1,6 @@
 import type { CategoricalColumn, Frame, NumericColumn } from './frame';
-import type { Preprocessor } from './preprocessing';
+import { standardization, type Preprocessor } from './preprocessing';
+import { softmaxInPlace } from './logistic-regression';
 import type { FeatureRef } from './types';
 
 /**
@@ -33,20 +34,7 @@ export function fitPreprocessorOnFrame(frame: Frame, features: readonly FeatureR
     .filter((f) => f.type === 'numeric')
     .map((f) => {
       const values = numericOf(frame, f.name).values;
-      let n = 0;
-      let sum = 0;
-      let sumSq = 0;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i] as number;
-        if (Number.isFinite(v)) {
-          n++;
-          sum += v;
-          sumSq += v * v;
-        }
-      }
-      const mean = n ? sum / n : 0;
-      const variance = n ? Math.max(sumSq / n - mean * mean, 0) : 0;
-      return { name: f.name, mean, std: variance > 1e-12 ? Math.sqrt(variance) : 1 };
+      return { name: f.name, ...standardization(values.length, (i) => values[i]) };
     });
   const categorical = features
     .filter((f) => f.type === 'categorical')
@@ -104,19 +92,6 @@ export function logitsInto(design: SparseDesign, params: Float64Array, classes: 
     }
     out[c] = z;
   }
-}
-
-/** In-place softmax of `v[0..k)`. */
-export function softmaxInPlace(v: Float64Array, k: number): void {
-  let max = -Infinity;
-  for (let c = 0; c < k; c++) if ((v[c] as number) > max) max = v[c] as number;
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const e = Math.exp((v[c] as number) - max);
-    v[c] = e;
-    sum += e;
-  }
-  for (let c = 0; c < k; c++) v[c] = (v[c] as number) / sum;
 }
 
 /** Probability matrix (rows × classes). */
