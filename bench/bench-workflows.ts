@@ -10,3 +10,8 @@ export async function noopChainWorkflow(steps: number): Promise<number> {
   for (let i = 0; i < steps; i++) done += await noop(i);
   return done;
 }
+
+/** The scale benchmark's baseline: a bare workflow with one no-op activity. */
+export async function noopOnceWorkflow(): Promise<number> {
+  return noop(0);
+}

@@ -37,6 +37,10 @@ export const configSchema = z.object({
   MLOPS_APPROVER_KEYS_DIR: z.string().min(1).optional(),
   /** Receives a JSON POST when an approval gate escalates; unset = log only. */
   MLOPS_ESCALATION_WEBHOOK_URL: z.url().optional(),
+  /** Activities one worker runs at once (training is CPU-bound: keep it near the core count). */
+  MLOPS_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Workflow runs kept in the worker's cache (each is an isolate context; parked gates need none). */
+  MLOPS_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   /** The prebuilt workflow bundle a worker loads (default: `dist/workflow-bundle.js`); `none` bundles at start. */
   MLOPS_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How often the model server writes buffered predictions to the prediction log. */
@@ -54,6 +58,7 @@ export interface AppConfig {
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
+  readonly worker: { readonly maxConcurrentActivities: number; readonly maxCachedWorkflows?: number };
   /** Prebuilt workflow bundle path, `none`, or unset (the build's default). */
   readonly workflowBundle?: string;
   readonly governance: { readonly approversFile: string; readonly keysDir: string; readonly escalationWebhookUrl?: string };
@@ -97,6 +102,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     log: Object.freeze({ level: c.MLOPS_LOG_LEVEL, pretty: c.MLOPS_LOG_PRETTY }),
     ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
     ...(c.MLOPS_WORKFLOW_BUNDLE ? { workflowBundle: c.MLOPS_WORKFLOW_BUNDLE } : {}),
+    worker: Object.freeze({
+      maxConcurrentActivities: c.MLOPS_WORKER_MAX_ACTIVITIES,
+      ...(c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    }),
     governance: Object.freeze({
       approversFile: c.MLOPS_APPROVERS_FILE ?? joinPath(c.MLOPS_DATA_DIR, 'approvers.json'),
       keysDir: c.MLOPS_APPROVER_KEYS_DIR ?? joinPath(c.MLOPS_DATA_DIR, 'approver-keys'),

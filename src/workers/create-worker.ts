@@ -20,7 +20,8 @@ export async function createLifecycleWorker(options: {
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
     // Training is CPU-bound on a small machine: a few at a time keeps heartbeats flowing.
-    maxConcurrentActivityTaskExecutions: 4,
+    maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivities,
+    ...(options.config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.config.worker.maxCachedWorkflows } : {}),
     // Training heartbeats carry the checkpoint to resume from; flush them every 2 s rather than 0.8 × timeout.
     maxHeartbeatThrottleInterval: '2s',
     defaultHeartbeatThrottleInterval: '2s',
