@@ -1,5 +1,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ApproverDirectoryError, ArtifactIntegrityError, DatasetError, DeploymentInProgressError, ModelServerError, VersionNotFoundError, WebhookError } from '../adapters';
+import {
+  ApproverDirectoryError,
+  ArtifactIntegrityError,
+  AuditConflictError,
+  DatasetError,
+  DeploymentInProgressError,
+  ModelServerError,
+  VersionNotFoundError,
+  WebhookError,
+} from '../adapters';
 import { FailureType, failureCatalogue } from '../domain';
 
 /** Builds a failure of the catalogue; retryability comes from the catalogue, not from the call site. */
@@ -21,6 +30,9 @@ export function toFailure(err: unknown): unknown {
   if (err instanceof DeploymentInProgressError) return failure(FailureType.DeploymentInProgress, err.message, { deploymentId: err.running.id, workflowId: err.running.workflowId });
   if (err instanceof ApproverDirectoryError) return failure(FailureType.ApproverDirectoryInvalid, err.message);
   if (err instanceof WebhookError) return failure(FailureType.WebhookFailed, err.message);
+  if (err instanceof AuditConflictError) {
+    return failure(FailureType.AuditConflict, err.message, { eventKey: err.eventKey, differences: err.differences });
+  }
   if (err instanceof ModelServerError) {
     // 4xx: the server understood and said no; no retry will change that. Unreachable or 5xx: retry.
     if (err.status !== null && err.status >= 400 && err.status < 500) return failure(FailureType.DeploymentRefused, err.message);

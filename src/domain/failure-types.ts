@@ -20,6 +20,7 @@ export const FailureType = {
   WebhookFailed: 'WebhookFailed',
   DeploymentInProgress: 'DeploymentInProgress',
   ModelNotDeployed: 'ModelNotDeployed',
+  AuditConflict: 'AuditConflict',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -48,6 +49,10 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   WebhookFailed: { retryable: true, description: 'The escalation webhook did not accept the notice; retried a few times, then recorded.' },
   DeploymentInProgress: { retryable: false, description: 'Another deployment of the model is still running; abort it or wait.' },
   ModelNotDeployed: { retryable: false, description: 'The model has registered versions but none is in production, so there is nothing to monitor.' },
+  AuditConflict: {
+    retryable: false,
+    description: 'An audit event key is already stored as another event (another kind, actor, model or version).',
+  },
 };
 
 /** Failure types a retry can never fix: activity retry policies list them as non-retryable. */
