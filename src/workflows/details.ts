@@ -1,4 +1,4 @@
-import type { LifecycleStatus, MetricSummary } from '../domain';
+import { describeAuditTrailHealth, type LifecycleStatus, type MetricSummary } from '../domain';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -36,5 +36,9 @@ export function renderDetails(s: LifecycleStatus): string {
   const last = s.decisions[s.decisions.length - 1];
   if (last) lines.push(`last decision: ${last.kind} by ${last.approver}${last.accepted ? '' : ` (refused: ${last.reason})`}`);
   if (s.failure) lines.push(`**${s.failure}**`);
+  if (s.auditTrail) {
+    const text = `audit trail: ${describeAuditTrailHealth(s.auditTrail)}`;
+    lines.push(s.auditTrail.state === 'recovered' ? text : `**${text}**`);
+  }
   return lines.join('\n');
 }

@@ -67,7 +67,12 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   };
 
   setHandler(statusQuery, () => status);
-  const audit = startAuditTrail(spec.name);
+  const audit = startAuditTrail(spec.name, {
+    showHealth: (auditTrail) => {
+      update({ auditTrail });
+      setCurrentDetails(renderDetails(status));
+    },
+  });
   audit.record('lifecycle.requested', input.requestedBy, { trigger: input.trigger, ...(input.reason ? { reason: input.reason } : {}), ...(input.specSource ? { specSource: input.specSource } : {}) });
   const gate = installApprovalGate({
     model: spec.name,
