@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import {
   ApproverDirectoryError,
   ArtifactIntegrityError,
+  AuditConflictError,
   DatasetError,
   ModelServerError,
   VersionNotFoundError,
@@ -33,6 +34,9 @@ export function toFailure(err: unknown): unknown {
   if (err instanceof VersionNotFoundError) return failure(FailureType.VersionNotFound, err.message);
   if (err instanceof ApproverDirectoryError) return failure(FailureType.ApproverDirectoryInvalid, err.message);
   if (err instanceof WebhookError) return failure(FailureType.WebhookFailed, err.message);
+  if (err instanceof AuditConflictError) {
+    return failure(FailureType.AuditConflict, err.message, { eventKey: err.eventKey, differences: err.differences });
+  }
   if (err instanceof ModelServerError) {
     // 4xx: the server understood and said no; no retry will change that. Unreachable or 5xx: retry.
     if (err.status !== null && err.status >= 400 && err.status < 500) return failure(FailureType.DeploymentRefused, err.message);

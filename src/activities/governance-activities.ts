@@ -1,4 +1,4 @@
-import { postJson } from '../adapters';
+import { postJson, type AuditAppendResult } from '../adapters';
 import type { ApproverDirectory, AuditEventInput, StageProgress } from '../domain';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
@@ -23,7 +23,7 @@ export type EscalationWebhookBody = EscalationNotice & {
   readonly ui: string;
 };
 
-export function createGovernanceActivities({ governance, logger }: ActivityDeps) {
+export function createGovernanceActivities({ governance, logger }: Pick<ActivityDeps, 'governance' | 'logger'>) {
   const log = logger.child({ component: 'governance-activities' });
   return {
     /** Snapshot of people → roles and their public keys, taken when a gate opens. Public data only. */
@@ -31,8 +31,12 @@ export function createGovernanceActivities({ governance, logger }: ActivityDeps)
       return governance.approvers.load();
     },
 
-    /** Appends the run's audit events; idempotent on (workflow id, run id, seq), so retries add nothing. */
-    async appendAuditEvents(input: { events: AuditEventInput[] }): Promise<{ inserted: number }> {
+    /**
+     * Appends the run's audit events; idempotent on (workflow id, run id, seq), so retries — of this activity or
+     * of a workflow task that died after it stored the batch — add nothing.
+     * @throws ApplicationFailure `AuditConflict` (non-retryable) when a stored event under a key differs.
+     */
+    async appendAuditEvents(input: { events: AuditEventInput[] }): Promise<AuditAppendResult> {
       const { workflowId, runId } = currentWorkflowRun();
       return governance.audit.append(workflowId, runId, input.events);
     },

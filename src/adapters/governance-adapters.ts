@@ -3,9 +3,12 @@ import { ApproverDirectoryFiles } from './approver-directory';
 import { SqliteAuditLog } from './sqlite-audit-log';
 import type { SqliteRegistry } from './sqlite-registry';
 
+/** The audit log as the activities use it: appends only (tests wrap it to inject faults). */
+export type AuditAppender = Pick<SqliteAuditLog, 'append'>;
+
 /** What the governance activities need: the audit log, the approver directory, where escalations go. */
 export interface GovernanceAdapters {
-  readonly audit: SqliteAuditLog;
+  readonly audit: AuditAppender;
   readonly approvers: Pick<ApproverDirectoryFiles, 'load'>;
   readonly escalationWebhookUrl?: string;
   readonly workflowLink: (workflowId: string, runId: string) => string;

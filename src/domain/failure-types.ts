@@ -20,6 +20,7 @@ export const FailureType = {
   WebhookFailed: 'WebhookFailed',
   DeploymentInProgress: 'DeploymentInProgress',
   ModelNotDeployed: 'ModelNotDeployed',
+  AuditConflict: 'AuditConflict',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -52,6 +53,10 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
       'Retired: deployments of a model now queue behind the running one instead of failing. Kept for old histories.',
   },
   ModelNotDeployed: { retryable: false, description: 'The model has registered versions but none is in production, so there is nothing to monitor.' },
+  AuditConflict: {
+    retryable: false,
+    description: 'An audit event key is already stored as another event (another kind, actor, model or version).',
+  },
 };
 
 /** Failure types a retry can never fix: activity retry policies list them as non-retryable. */

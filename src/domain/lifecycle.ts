@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
-import type { ApprovalView, DecisionChannel, RefusalCode } from './governance';
+import type { ApprovalView, AuditTrailHealth, DecisionChannel, RefusalCode } from './governance';
 import type { DeploymentQueuePosition, DeploymentResult } from './rollout/deployment';
 
 /** Public contract of the lifecycle workflow: input, decision payloads, status and result. */
@@ -107,6 +107,8 @@ export interface LifecycleStatus {
   readonly failure?: string;
   /** Stage `queued`: the deployment of the same model the approved version waits for. */
   readonly waitingFor?: DeploymentQueuePosition;
+  /** Present once an audit append failed: failing (retried, blocks completion), recovered, or conflict. */
+  readonly auditTrail?: AuditTrailHealth;
 }
 
 /** `rolled-back`: approved, but the rollout withdrew the candidate (a guard tripped, shadow disagreed, aborted). */

@@ -46,11 +46,20 @@ export const deployStepOptions: ActivityOptions = {
 };
 /**
  * Audit appends: a local activity (one SQLite transaction of a few ms), so each batch costs one marker event
- * instead of an activity's three plus a workflow task. Retried without an attempt limit: the trail must land.
+ * instead of an activity's three plus a workflow task. A few quick attempts, bounded: a local activity's failed
+ * attempts never reach the history, so past this bound the workflow's trail takes over — it shows the failure
+ * (status, UI details) and tries again after a durable timer (src/workflows/audit-trail.ts).
  */
 export const auditStepOptions: LocalActivityOptions = {
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: permanentFailureTypes },
+  scheduleToCloseTimeout: '1m',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: permanentFailureTypes,
+  },
 };
 /** Escalation is best effort: a few tries, bounded in time, so a dead webhook never delays the deadline. */
 export const escalationStepOptions: ActivityOptions = {

@@ -1,4 +1,4 @@
-import { describeQueuePosition, type LifecycleStatus, type MetricSummary } from '../domain';
+import { describeAuditTrailHealth, describeQueuePosition, type LifecycleStatus, type MetricSummary } from '../domain';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -39,5 +39,9 @@ export function renderDetails(s: LifecycleStatus): string {
     lines.push(`approved, queued: ${describeQueuePosition(s.model, s.waitingFor)}`);
   }
   if (s.failure) lines.push(`**${s.failure}**`);
+  if (s.auditTrail) {
+    const text = `audit trail: ${describeAuditTrailHealth(s.auditTrail)}`;
+    lines.push(s.auditTrail.state === 'recovered' ? text : `**${text}**`);
+  }
   return lines.join('\n');
 }

@@ -89,7 +89,12 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   };
 
   setHandler(statusQuery, () => status);
-  const audit = startAuditTrail(spec.name);
+  const audit = startAuditTrail(spec.name, {
+    showHealth: (auditTrail) => {
+      update({ auditTrail });
+      setCurrentDetails(renderDetails(status));
+    },
+  });
   audit.record('lifecycle.requested', input.requestedBy, { trigger: input.trigger, ...(input.reason ? { reason: input.reason } : {}), ...(input.specSource ? { specSource: input.specSource } : {}) });
   const gate = installApprovalGate({
     model: spec.name,

@@ -1,5 +1,5 @@
 import { describeLifecycle } from '../../client';
-import { workflowUiLink, type LifecycleStatus } from '../../domain';
+import { describeAuditTrailHealth, workflowUiLink, type LifecycleStatus } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { renderApproval, renderComparison } from '../approval-format';
@@ -23,6 +23,7 @@ function render(s: LifecycleStatus): string[] {
     }
   }
   if (s.failure) lines.push(`failure:      ${s.failure}`);
+  if (s.auditTrail) lines.push(`audit trail:  ${describeAuditTrailHealth(s.auditTrail)}`);
   return lines;
 }
 

@@ -1,8 +1,21 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApproverDirectoryError, ApproverDirectoryFiles, SqliteAuditLog, SqliteRegistry, type NewVersion } from '../../../src/adapters';
-import type { AuditEventInput } from '../../../src/domain';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import {
+  ApproverDirectoryError,
+  ApproverDirectoryFiles,
+  AuditConflictError,
+  SqliteAuditLog,
+  SqliteRegistry,
+  type NewVersion,
+} from '../../../src/adapters';
+import { createGovernanceActivities } from '../../../src/activities/governance-activities';
+import { typed } from '../../../src/activities/failures';
+import { FailureType, type AuditEventInput } from '../../../src/domain';
 import { tempDir } from '../../support/paths';
 
 const event = (seq: number, over: Partial<AuditEventInput> = {}): AuditEventInput => ({
@@ -26,13 +39,49 @@ describe('audit log (SQLite)', () => {
   afterEach(() => registry.close());
 
   test('appends are idempotent per workflow run and sequence number (a retried activity adds nothing)', () => {
-    expect(audit.append('wf-1', 'run-1', [event(1), event(2)])).toEqual({ inserted: 2 });
-    expect(audit.append('wf-1', 'run-1', [event(2), event(3)])).toEqual({ inserted: 1 });
-    expect(audit.append('wf-1', 'run-2', [event(1)])).toEqual({ inserted: 1 });
-    expect(audit.list({ workflowId: 'wf-1', runId: 'run-1' }).map((e) => e.eventKey)).toEqual(['wf-1/run-1/1', 'wf-1/run-1/2', 'wf-1/run-1/3']);
+    expect(audit.append('wf-1', 'run-1', [event(1), event(2)])).toEqual({ inserted: 2, alreadyStored: 0 });
+    expect(audit.append('wf-1', 'run-1', [event(2), event(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect(audit.append('wf-1', 'run-2', [event(1)])).toEqual({ inserted: 1, alreadyStored: 0 });
+    const keys = audit.list({ workflowId: 'wf-1', runId: 'run-1' }).map((e) => e.eventKey);
+    expect(keys).toEqual(['wf-1/run-1/1', 'wf-1/run-1/2', 'wf-1/run-1/3']);
     expect(audit.list({ model: 'churn' })).toHaveLength(4);
     expect(audit.list({ model: 'other' })).toEqual([]);
-    expect(() => audit.append('wf-1', 'run-1', [event(3, { actor: 'mallory' })])).toThrow(/append-only/);
+  });
+
+  test('the same batch appended twice leaves one row per event, untouched', () => {
+    const batch = [event(1), event(2, { kind: 'approval.closed' })];
+    expect(audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 2, alreadyStored: 0 });
+    const first = audit.list();
+    expect(audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 0, alreadyStored: 2 });
+    expect(audit.list()).toEqual(first);
+  });
+
+  test('a re-recorded event with another `at` and details from it is the same event: the first copy stands', () => {
+    // What a workflow task retried after a crash records: the same event, stamped with the retry's workflow time.
+    const stored = event(1, { kind: 'approval.requested', details: { openedAt: '2026-01-01T00:00:01.000Z' } });
+    audit.append('wf-1', 'run-1', [stored]);
+    const first = audit.list();
+    const retried = { ...stored, at: '2026-01-01T00:00:12.000Z', details: { openedAt: '2026-01-01T00:00:12.000Z' } };
+    expect(audit.append('wf-1', 'run-1', [retried, event(2)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect(audit.list()[0]).toEqual(first[0]);
+    expect(audit.list()).toHaveLength(2);
+  });
+
+  test('another kind, actor, model or version under a stored key: AuditConflict naming the key, nothing stored', () => {
+    audit.append('wf-1', 'run-1', [event(1)]);
+    const conflicts: [Partial<AuditEventInput>, RegExp][] = [
+      [{ kind: 'decision.refused' }, /kind decision\.accepted ≠ decision\.refused/],
+      [{ actor: 'mallory' }, /actor alice ≠ mallory/],
+      [{ model: 'other' }, /model churn ≠ other/],
+      [{ version: 2 }, /version 1 ≠ 2/],
+    ];
+    for (const [change, difference] of conflicts) {
+      const attempt = () => audit.append('wf-1', 'run-1', [event(2), event(1, change)]);
+      expect(attempt).toThrow(AuditConflictError);
+      expect(attempt).toThrow(difference);
+      expect(attempt).toThrow(/audit event wf-1\/run-1\/1 is already stored/);
+    }
+    expect(audit.list().map((e) => e.eventKey)).toEqual(['wf-1/run-1/1']); // event 2 of the refused batches: not stored
   });
 
   test('the database refuses to update or delete audit rows, whatever the SQL', () => {
@@ -43,6 +92,43 @@ describe('audit log (SQLite)', () => {
     expect(() => registry.db.prepare("INSERT OR REPLACE INTO audit_events (id, event_key, at, recorded_at, kind, actor, details_json) VALUES (1, 'new', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
     expect(() => registry.db.prepare("UPDATE OR REPLACE audit_events SET event_key = 'x'").run()).toThrow(/append-only/);
     expect(audit.list()[0]).toMatchObject({ actor: 'alice', details: { decision: 'approve' } });
+  });
+
+  test('activity killed after its insert, then retried: one row per event; conflicts are non-retryable', async () => {
+    const logger = pino({ level: 'silent' });
+    let crashAfterInsert = true;
+    const crashing = {
+      append: (workflowId: string, runId: string, events: readonly AuditEventInput[]) => {
+        const result = audit.append(workflowId, runId, events);
+        // Committed, never acknowledged: the worker dies before the local activity's completion is recorded.
+        if (crashAfterInsert) throw new Error('worker killed before the activity completed');
+        return result;
+      },
+    };
+    const governance = { audit: crashing, approvers: { load: async () => ({ people: {} }) }, workflowLink: () => '' };
+    const appendAuditEvents = typed(createGovernanceActivities({ governance, logger }).appendAuditEvents);
+    const info = { workflowExecution: { workflowId: 'wf-1', runId: 'run-1' }, isLocal: true };
+    const quiet = { logger: new DefaultLogger('ERROR') };
+    const run = (attempt: number, events: AuditEventInput[]) =>
+      new MockActivityEnvironment({ ...info, attempt }, quiet).run(appendAuditEvents, { events });
+
+    const batch = [event(1), event(2)];
+    await expect(run(1, batch)).rejects.toThrow(/worker killed/);
+    crashAfterInsert = false;
+    // The workflow task's retry records the same events later: another `at`.
+    const retried = batch.map((e) => ({ ...e, at: '2026-01-01T00:01:00.000Z' }));
+    expect(await run(1, retried)).toEqual({ inserted: 0, alreadyStored: 2 });
+    expect(await run(2, [...batch, event(3)])).toEqual({ inserted: 1, alreadyStored: 2 });
+    expect(audit.list().map((e) => [e.eventKey, e.at])).toEqual([
+      ['wf-1/run-1/1', '2026-01-01T00:00:01.000Z'],
+      ['wf-1/run-1/2', '2026-01-01T00:00:02.000Z'],
+      ['wf-1/run-1/3', '2026-01-01T00:00:03.000Z'],
+    ]);
+
+    const conflict = await run(1, [event(3, { kind: 'model.deployed' })]).catch((err: unknown) => err);
+    expect(conflict).toBeInstanceOf(ApplicationFailure);
+    const details = [{ eventKey: 'wf-1/run-1/3', differences: ['kind decision.accepted ≠ model.deployed'] }];
+    expect(conflict).toMatchObject({ type: FailureType.AuditConflict, nonRetryable: true, details });
   });
 
   test('every alias move is audited by the database, in the same transaction', () => {
