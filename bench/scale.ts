@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     ...(process.env['MLOPS_WORKER_MAX_ACTIVITIES'] ? { MLOPS_WORKER_MAX_ACTIVITIES: process.env['MLOPS_WORKER_MAX_ACTIVITIES'] } : {}),
   };
   const config = parseConfig(env);
-  const server = await startProcess('src/serving/main.js', env, 'model server listening');
+  const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
   let worker = await startProcess('src/workers/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'worker started');
   const client = new Client({ connection: await Connection.connect({ address }) });
   const spec = (name: string) =>
