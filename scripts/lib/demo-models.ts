@@ -1,0 +1,47 @@
+/**
+ * The monitoring chapter's rule for repeated demo runs: monitoring keeps state per model (the next window
+ * starts where the last report ended, labels, the retrain cooldown, the one `retrain-<model>` id), so each
+ * run monitors a fresh, numbered copy of the example model — `seattle-weather-run1`, `-run2`, … — and the
+ * paused schedules the demo left behind in earlier runs are removed (their reports stay in the registry).
+ */
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { SqliteRegistry } from '../../src/adapters';
+import { monitorScheduleId, type AppConfig } from '../../src/domain';
+
+/** The note the demo pauses its schedule with; only schedules carrying it are ever removed by the demo. */
+export const DEMO_PAUSE_NOTE = 'paused by the demo: its worker stops with it';
+
+const runNumber = (base: string, name: string): number | null => {
+  const match = new RegExp(`^${base}-run(\\d+)$`).exec(name);
+  return match ? Number(match[1]) : null;
+};
+
+/** `<base>-run<N>`, N one more than the highest an earlier demo run registered in this data dir. */
+export function nextDemoModelName(config: AppConfig, base: string): string {
+  const registry = new SqliteRegistry(config.registryPath);
+  try {
+    const numbers = registry.listVersions().map((v) => runNumber(base, v.modelName) ?? 0);
+    return `${base}-run${Math.max(0, ...numbers) + 1}`;
+  } finally {
+    registry.close();
+  }
+}
+
+/** Deletes the still-paused schedules of earlier demo runs' copies of `base` (and of `base`); returns their ids. */
+export async function removeEarlierDemoSchedules(client: Client, base: string): Promise<string[]> {
+  const mine = (id: string) => id === monitorScheduleId(base) || runNumber(monitorScheduleId(base), id) !== null;
+  const removed: string[] = [];
+  for await (const s of client.schedule.list()) {
+    if (!mine(s.scheduleId)) continue;
+    const handle = client.schedule.getHandle(s.scheduleId);
+    try {
+      const { state } = await handle.describe();
+      if (!state.paused || state.note !== DEMO_PAUSE_NOTE) continue; // resumed by someone: theirs now
+      await handle.delete();
+      removed.push(s.scheduleId);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err; // the listing lags a deletion
+    }
+  }
+  return removed;
+}

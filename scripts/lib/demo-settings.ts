@@ -1,0 +1,57 @@
+/**
+ * What a demo run needs besides the application config: the command-line flags, the speed knob and the
+ * demo's adjustments of the example specs (stated in the output, never silent).
+ */
+import type { Client } from '@temporalio/client';
+import type { AppConfig, ModelSpec } from '../../src/domain';
+import { DemoStoryError } from './demo-story';
+
+export const DEMO_APPROVER = 'demo-approver (automated, npm run demo)';
+
+export interface DemoSettings {
+  /** `--interactive`: a person approves the release and the retrain (the delivery chapter stays automated). */
+  readonly interactive: boolean;
+  /** `MLOPS_DEMO_FAST=1`: short canary bakes, for tests; the story is the same. */
+  readonly fast: boolean;
+  /** `MLOPS_DEMO_DEBUG=1`: stack traces with every failure. */
+  readonly debug: boolean;
+}
+
+/** Everything a chapter of the demo works with. */
+export interface DemoContext {
+  readonly client: Client;
+  readonly config: AppConfig;
+  readonly settings: DemoSettings;
+  /** The repository root (examples/, node_modules/vega-datasets). */
+  readonly root: string;
+  readonly say: (text?: string) => void;
+}
+
+const FAST_BAKE = '2s';
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = (env[name] ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no'].includes(value)) return false;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  throw new DemoStoryError(`${name} must be 1 or 0, got "${env[name]}"`);
+}
+
+export function demoSettings(argv: readonly string[], env: NodeJS.ProcessEnv): DemoSettings {
+  return {
+    interactive: argv.includes('--interactive'),
+    fast: flag(env, 'MLOPS_DEMO_FAST'),
+    debug: flag(env, 'MLOPS_DEMO_DEBUG'),
+  };
+}
+
+/** The example spec as the demo runs it: unchanged, except for shorter canary bakes in fast mode. */
+export function demoSpec(spec: ModelSpec, settings: DemoSettings): ModelSpec {
+  if (!settings.fast) return spec;
+  return { ...spec, deployment: { ...spec.deployment, canary: { ...spec.deployment.canary, bake: FAST_BAKE } } };
+}
+
+/** One line for the start of the output naming what fast mode changes. */
+export function speedNote(settings: DemoSettings): string | null {
+  if (!settings.fast) return null;
+  return `  fast mode (MLOPS_DEMO_FAST=1): canary bakes are shortened to ${FAST_BAKE}; the story is the same`;
+}

@@ -1,0 +1,47 @@
+import { createServer } from 'node:net';
+import { runCompiled } from '../support/processes';
+import { tempDir, temporalAddress } from '../support/paths';
+
+/** A port nobody listens on right now, for the demo's own model server. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * `npm run demo` twice in a row on one data dir, as a user who runs it again would: both runs tell the whole
+ * story and end with the summary. The second run meets what the first left behind (a champion in production,
+ * so the release goes out as a canary under live traffic; monitoring state of the Seattle model).
+ * MLOPS_DEMO_FAST shortens the canary bakes; the compiled demo starts its own worker and model server.
+ */
+test('the demo completes on a fresh data dir and again on the same data dir', async () => {
+  const env = {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    MLOPS_TASK_QUEUE: `test-demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+    MLOPS_DATA_DIR: tempDir('demo-twice'),
+    MLOPS_SERVER_PORT: String(await freePort()),
+    MLOPS_PREDICTION_FLUSH_MS: '200',
+    MLOPS_CODE_VERSION: 'test',
+    MLOPS_DEMO_FAST: '1',
+  };
+  const first = await runCompiled('scripts/demo.js', [], env);
+  expect(first.output).toContain('✔ demo complete in');
+  expect(first.code).toBe(0);
+  expect(first.output).not.toMatch(/^demo failed:/m);
+  expect(first.output).toMatch(/▶ rollout: direct — nothing serves weather-classifier yet/);
+  expect(first.output).toContain('seattle-weather-run1: this run');
+
+  env.MLOPS_SERVER_PORT = String(await freePort());
+  const second = await runCompiled('scripts/demo.js', [], env);
+  expect(second.output).toContain('✔ demo complete in');
+  expect(second.code).toBe(0);
+  expect(second.output).toMatch(/▶ rollout: canary 10 → 50 → 100 % with 2s bakes, as the spec asks: v1 already/);
+  expect(second.output).toMatch(/▶ outcome: deployed \(v3\)/);
+  expect(second.output).toMatch(/live traffic during the rollout: \d+ requests/);
+  expect(second.output).toContain('seattle-weather-run2: this run');
+  expect(second.output).toContain('removed the paused schedules of earlier demo runs: monitor-seattle-weather-run1');
+}, 300_000);
