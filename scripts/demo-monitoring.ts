@@ -101,7 +101,7 @@ const GATE_OR_STOP: LifecycleStatus['stage'][] = ['awaiting-approval', 'not-bles
 
 export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<void> {
   const { client, config, say } = ctx;
-  const demoDir = resolve(config.dataDir, 'demo');
+  const demoDir = resolve(config.dataDir, 'datasets', 'demo') // under a dataset root: labels files are confined to them;
   mkdirSync(demoDir, { recursive: true });
   const cli = async (...argv: string[]) => {
     let out = '';

@@ -85,7 +85,7 @@ export class SqliteAuditLog {
       const recordedAt = this.now().toISOString();
       let inserted = 0;
       for (const e of events) {
-        const key = auditEventKey(workflowId, runId, e.seq);
+        const key = auditEventKey(workflowId, runId, e.name ?? e.seq);
         const stored = find.get(key) as Pick<AuditRecord, 'kind' | 'actor' | 'model_name' | 'version'> | undefined;
         if (stored) {
           const { kind, actor, model_name: model } = stored;

@@ -23,6 +23,9 @@ export interface AuditTrail {
   stored(seq?: number): Promise<void>;
 }
 
+/** Patch id: runs that record it name their audit events by kind (`<kind>#<n>`); older runs key them by seq. */
+export const AUDIT_NAMES_BY_KIND_PATCH = 'audit-names-by-kind-v1';
+
 /** What the trail tells the workflow that hosts it. */
 export interface AuditTrailHost {
   /** The trail's health changed (a failed round, a recovery, a conflict): show it in the status and UI details. */
@@ -55,8 +58,9 @@ function describeFailure(err: unknown): string {
  * to 10 min) and tries the same batch again, plus whatever piled up — for as long as it takes, because a run
  * must not complete without its audit. A conflict (non-retryable) ends the trail, and the run, at once.
  */
-export function startAuditTrail(model: string, host?: AuditTrailHost): AuditTrail {
+export function startAuditTrail(model: string, host?: AuditTrailHost, options: { nameByKind?: boolean } = {}): AuditTrail {
   const pending: AuditEventInput[] = [];
+  const perKind = new Map<AuditEventKind, number>();
   let recorded = 0;
   let storedUpTo = 0;
   let failure: unknown;
@@ -126,7 +130,11 @@ export function startAuditTrail(model: string, host?: AuditTrailHost): AuditTrai
   return {
     record(kind, actor, details, version) {
       recorded += 1;
-      pending.push({ seq: recorded, at: new Date().toISOString(), kind, actor, model, ...(version !== undefined ? { version } : {}), details });
+      const nth = (perKind.get(kind) ?? 0) + 1;
+      perKind.set(kind, nth);
+      const name = options.nameByKind ? { name: `${kind}#${nth}` } : {};
+      const at = new Date().toISOString();
+      pending.push({ seq: recorded, ...name, at, kind, actor, model, ...(version !== undefined ? { version } : {}), details });
       return recorded;
     },
     async stored(seq = recorded) {

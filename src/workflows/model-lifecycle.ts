@@ -29,7 +29,7 @@ import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } fr
 import { activities, dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
 import { deploymentWorkflow } from './deployment';
 import { renderDetails } from './details';
-import { startAuditTrail } from './audit-trail';
+import { AUDIT_NAMES_BY_KIND_PATCH, startAuditTrail } from './audit-trail';
 import { installApprovalGate } from './approval-gate';
 
 function specFailure(problems: string[]): ApplicationFailure {
@@ -89,12 +89,17 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   };
 
   setHandler(statusQuery, () => status);
-  const audit = startAuditTrail(spec.name, {
-    showHealth: (auditTrail) => {
-      update({ auditTrail });
-      setCurrentDetails(renderDetails(status));
+  const audit = startAuditTrail(
+    spec.name,
+    {
+      showHealth: (auditTrail) => {
+        update({ auditTrail });
+        setCurrentDetails(renderDetails(status));
+      },
     },
-  });
+    // Runs started before this patch keep numbering their audit keys by seq (their stored rows use it).
+    { nameByKind: patched(AUDIT_NAMES_BY_KIND_PATCH) },
+  );
   audit.record('lifecycle.requested', input.requestedBy, { trigger: input.trigger, ...(input.reason ? { reason: input.reason } : {}), ...(input.specSource ? { specSource: input.specSource } : {}) });
   const gate = installApprovalGate({
     model: spec.name,

@@ -76,8 +76,8 @@ test('failing appends block completion visibly (status, UI details, timers); it 
   expect(status?.auditTrail).toMatchObject(recovered);
   const trail = new SqliteAuditLog(stack.registry.db).list({ workflowId, runId });
   expect(trail.map((e) => [e.eventKey, e.kind])).toEqual([
-    [`${workflowId}/${runId}/1`, 'lifecycle.requested'],
-    [`${workflowId}/${runId}/2`, 'machine-gate.not-blessed'],
+    [`${workflowId}/${runId}/lifecycle.requested#1`, 'lifecycle.requested'],
+    [`${workflowId}/${runId}/machine-gate.not-blessed#1`, 'machine-gate.not-blessed'],
   ]);
 }, 300_000);
 
@@ -90,7 +90,7 @@ test('a stored event that contradicts the run fails it with AuditConflict, namin
   // Another writer (its own connection) stores a different event under the run's first key.
   const other = new SqliteRegistry(stack.config.registryPath);
   const at = new Date().toISOString();
-  const forged = { seq: 1, at, kind: 'model.deployed', actor: 'mallory', model: spec.name, details: {} } as const;
+  const forged = { seq: 1, name: 'lifecycle.requested#1', at, kind: 'model.deployed', actor: 'mallory', model: spec.name, details: {} } as const;
   new SqliteAuditLog(other.db).append(workflowId, runId, [forged]);
   other.close();
   registry.heal();
@@ -101,7 +101,7 @@ test('a stored event that contradicts the run fails it with AuditConflict, namin
   expect(cause).toBeInstanceOf(ApplicationFailure);
   expect(cause).toMatchObject({ type: FailureType.AuditConflict, nonRetryable: true });
   const differences = 'kind model.deployed ≠ lifecycle.requested, actor mallory ≠ rita';
-  const key = `${workflowId}/${runId}/1`;
+  const key = `${workflowId}/${runId}/lifecycle.requested#1`;
   expect(cause?.message).toContain(`audit event ${key} is already stored as another event (${differences})`);
   const { status } = await describeLifecycle(stack.client, workflowId);
   const conflict = { state: 'conflict', error: expect.stringContaining(`AuditConflict: audit event ${key}`) };

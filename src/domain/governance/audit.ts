@@ -25,6 +25,12 @@ export type AuditEventKind = (typeof auditEventKinds)[number];
 /** One event as the workflow records it. `at` is workflow time, so it lines up with the run's history. */
 export interface AuditEventInput {
   readonly seq: number;
+  /**
+   * The event's name within its run, `<kind>#<n>` (the n-th event of that kind), used in its key when present.
+   * Unlike `seq` it cannot change when a retried workflow task handles a late signal before its completions,
+   * so a re-append of a stored batch always finds its own events. Absent in runs started before it existed.
+   */
+  readonly name?: string;
   readonly at: string;
   readonly kind: AuditEventKind;
   readonly actor: string;
@@ -48,7 +54,8 @@ export interface AuditEvent {
   readonly details: Record<string, unknown>;
 }
 
-export const auditEventKey = (workflowId: string, runId: string, seq: number): string => `${workflowId}/${runId}/${seq}`;
+/** The stored key of a run's event: `<workflowId>/<runId>/<kind>#<n>`, or `…/<seq>` for runs of older code. */
+export const auditEventKey = (workflowId: string, runId: string, nameOrSeq: string | number): string => `${workflowId}/${runId}/${nameOrSeq}`;
 
 /** The parts of an event that say *what* happened; `at` and `details` are not among them (see below). */
 export type AuditIdentity = Pick<AuditEvent, 'kind' | 'actor' | 'model' | 'version'>;
