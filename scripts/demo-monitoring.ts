@@ -23,6 +23,7 @@ import { LoadedModel } from '../src/domain/ml';
 import { loadSpecFile } from '../src/cli/commands/run';
 import {
   monitorScheduleId,
+  resolveMonitoring,
   scheduleUiLink,
   workflowUiLink,
   type AppConfig,
@@ -196,7 +197,9 @@ export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<voi
   expectStage(candidate, 'awaiting-approval', CHAPTER);
   const e = candidate.evaluation;
   const why = `trigger ${candidate.trigger}, report ${candidate.reportId}`;
-  const rows = `${candidate.dataset?.rowCount} rows: Seattle snapshot + labelled traffic`;
+  const policy = resolveMonitoring(spec.monitoring).retrain;
+  const weight = policy.labelledWeight === 1 ? 'no weighting' : `each labelled row weighing ${policy.labelledWeight} Seattle rows`;
+  const rows = `${candidate.dataset?.rowCount} rows: Seattle snapshot + traffic labelled in the last ${policy.labelledWindow}, ${weight} (the spec's retrain data policy)`;
   say(`▶ retrain v${candidate.version} (${why}) on ${rows}`);
   const champion = `champion v${e?.champion?.version} ${pct(e?.champion?.metrics.accuracy ?? 0)}`;
   const versus = `${pct(e?.candidate.accuracy ?? 0)} vs ${champion} on the same held-out rows`;

@@ -13,7 +13,7 @@ import {
   type MonitorWindow,
   type RetrainOutcome,
 } from '../domain';
-import type { ModelVersionRow } from '../adapters';
+import { RETRAIN_SOURCE_COLUMN, type ModelVersionRow } from '../adapters';
 import type { ActivityDeps } from './deps';
 import { failure } from './failures';
 import { profileTrainingSplit } from './profile-activities';
@@ -123,7 +123,12 @@ export function createMonitoringActivities(deps: ActivityDeps) {
         }),
       );
       log.info({ model: input.model, report: input.reportId, ...built }, 'retrain dataset prepared');
-      return { spec: { ...spec, dataset: { path: built.path, format: 'parquet' } }, datasetPath: built.path, baseRows: built.baseRows, labelledRows: built.labelledRows };
+      // The retrain data policy: labelled recent rows weigh `labelledWeight` base rows in the loss.
+      const weighted = built.labelledRows > 0 && retrain.labelledWeight !== 1 && spec.training.solver === 'lbfgs';
+      const rowWeights = { column: RETRAIN_SOURCE_COLUMN, weights: { labelled: retrain.labelledWeight, base: 1 }, otherwise: 1 };
+      const training = weighted ? { ...spec.training, rowWeights } : spec.training;
+      const retrainSpec: ModelSpec = { ...spec, dataset: { path: built.path, format: 'parquet' }, training };
+      return { spec: retrainSpec, datasetPath: built.path, baseRows: built.baseRows, labelledRows: built.labelledRows };
     },
 
     /** Records what the report led to (retrain started, already running, cooldown, …) with the report. */

@@ -9,6 +9,8 @@ export async function readSpecFrameSplit(
   snapshot: Pick<DatasetSnapshot, 'snapshotPath'>,
   extraColumns: readonly FeatureRef[] = [],
 ): Promise<{ train: Frame; test: Frame }> {
-  const frame = await datasets.readFrame(snapshot, [...spec.features, ...extraColumns, { name: spec.target.name, type: 'categorical' }]);
+  const weights = spec.training.rowWeights ? [{ name: spec.training.rowWeights.column, type: 'categorical' as const }] : [];
+  const columns = [...spec.features, ...extraColumns, ...weights, { name: spec.target.name, type: 'categorical' as const }];
+  const frame = await datasets.readFrame(snapshot, columns);
   return splitFrame(frame, spec.target.name, spec.split.testFraction, spec.split.seed);
 }

@@ -38,6 +38,7 @@ function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe & 
     seed: spec.training.seed,
     classWeight: spec.training.classWeight,
     solver: spec.training.solver,
+    ...(spec.training.rowWeights ? { rowWeights: spec.training.rowWeights } : {}),
     maxIterations: spec.training.maxIterations,
     tolerance: spec.training.tolerance,
   };

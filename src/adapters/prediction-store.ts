@@ -9,6 +9,9 @@ import { openSandboxedDuckDb } from './duckdb-sandbox';
 import { predictionLogLayout } from './prediction-log';
 import { quoteIdent, quoteString } from './duckdb-sql';
 
+/** The retrain dataset's column telling base rows ('base') from labelled served predictions ('labelled'). */
+export const RETRAIN_SOURCE_COLUMN = 'mlops_source';
+
 const jsonPath = (key: string): string => quoteString(`$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
 const timestamp = (iso: string): string => `TIMESTAMPTZ ${quoteString(iso)}`;
 

@@ -88,6 +88,14 @@ export const modelSpecSchema = z
         seed: z.number().int().default(7),
         /** Balance classes by inverse frequency (useful for rare labels). */
         classWeight: z.enum(['none', 'balanced']).default('none'),
+        /**
+         * Per-row loss weights from a column's value (e.g. a retrain's `mlops_source`: base vs labelled rows);
+         * values not listed weigh `otherwise`. L-BFGS only.
+         */
+        rowWeights: z
+          .object({ column: z.string().min(1), weights: z.record(z.string(), z.number().min(0)), otherwise: z.number().min(0).default(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -101,6 +109,9 @@ export const modelSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.training.rowWeights && spec.training.solver !== 'lbfgs') {
+      ctx.addIssue({ code: 'custom', message: 'row weights need solver "lbfgs"', path: ['training', 'rowWeights'] });
+    }
     const names = new Set<string>();
     for (const f of spec.features) {
       if (names.has(f.name)) ctx.addIssue({ code: 'custom', message: `feature "${f.name}" is listed twice`, path: ['features'] });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetPaths, DuckDbDatasets } from '../../src/adapters';
 import { buildReferenceProfiles, buildReferenceProfilesFromFrame, parseModelSpec, validateDataset, type ModelSpec } from '../../src/domain';
-import { evaluateModel, evaluateOnFrame, frameProbabilities, splitFrame, splitRows, trainOnFrame, type FrameTrainingState, type Frame, type LbfgsState } from '../../src/domain/ml';
+import { evaluateModel, evaluateOnFrame, frameProbabilities, splitFrame, splitRows, takeRows, trainOnFrame, type FrameTrainingState, type Frame, type LbfgsState } from '../../src/domain/ml';
 import { repoRoot, tempDir, weatherCsv } from '../support/paths';
 
 const dataDir = tempDir('trainer-data');
@@ -133,4 +133,26 @@ test('frames see what rows see: same split, same reference profiles, same metric
   expect(buildReferenceProfilesFromFrame(split.train, features, 'weather')).toEqual(buildReferenceProfiles(rowSplit.train, features, 'weather'));
   const { artifact } = await trainOnFrame(split.train, recipe({ target: 'weather', features }));
   expect(evaluateOnFrame(artifact, split.test, 'weather')).toEqual(evaluateModel(artifact, rowSplit.test, 'weather'));
+});
+
+test('row weights: weight 2 on some rows reaches the optimum of those rows written twice', async () => {
+  const frame = await frameOf(join(repoRoot, 'test/fixtures/training/softmax-reference.csv'), fixtureColumns);
+  const twice = Array.from({ length: frame.rows }, (_, i) => i).filter((i) => i % 3 === 0);
+  const duplicated = takeRows(frame, [...Array.from({ length: frame.rows }, (_, i) => i), ...twice]);
+  // A weight column: 'x2' rows (every third) weigh 2, the rest 1.
+  const marks = Int32Array.from({ length: frame.rows }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const weighted: Frame = { rows: frame.rows, columns: { ...frame.columns, source: { kind: 'categorical', codes: marks, dictionary: ['x1', 'x2'] } } };
+  const rowWeights = { column: 'source', weights: { x2: 2 }, otherwise: 1 };
+  // A categorical feature only: standardizing numerics would see the duplicates and encode both sides differently.
+  const features = [{ name: 'colour', type: 'categorical' as const }];
+  const a = await trainOnFrame(weighted, recipe({ rowWeights, features }));
+  const b = await trainOnFrame(duplicated, recipe({ features }));
+  expect(Math.abs(a.artifact.trainedOn.finalLoss - b.artifact.trainedOn.finalLoss)).toBeLessThan(1e-9);
+  const pa = frameProbabilities(a.artifact, frame);
+  const pb = frameProbabilities(b.artifact, frame);
+  expect(Math.max(...pa.map((p, i) => Math.abs(p - (pb[i] as number))))).toBeLessThan(1e-5);
+  expect(parseModelSpec({ name: 'm1', dataset: { path: 'x.csv' }, target: { name: 'y' }, features: [{ name: 'a', type: 'numeric' }], training: { solver: 'adam', rowWeights } })).toMatchObject({
+    ok: false,
+    problems: ['training.rowWeights: row weights need solver "lbfgs"'],
+  });
 });

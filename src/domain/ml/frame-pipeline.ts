@@ -14,6 +14,8 @@ import type { ClassificationMetrics } from './types';
  */
 export interface SolverSettings {
   readonly solver: 'lbfgs' | 'adam';
+  /** Per-row loss weights from a categorical column's value (L-BFGS only). */
+  readonly rowWeights?: { readonly column: string; readonly weights: Readonly<Record<string, number>>; readonly otherwise: number };
   /** L-BFGS: iteration cap and gradient tolerance (largest |∂loss/∂w|). */
   readonly maxIterations: number;
   readonly tolerance: number;
@@ -40,6 +42,13 @@ export function labelCodes(frame: Frame, target: string, classes: readonly strin
   const position = new Map(classes.map((c, k) => [c, k]));
   const byCode = Int32Array.from(column.dictionary, (name) => position.get(name) ?? -1);
   return Int32Array.from(column.codes, (code) => (code < 0 ? (position.get('null') ?? -1) : (byCode[code] as number)));
+}
+
+/** Each row's weight from its value in `spec.column` (unlisted values and missing ones weigh `otherwise`). */
+export function weightsOf(frame: Frame, spec: NonNullable<SolverSettings['rowWeights']>): Float64Array {
+  const column = categoricalColumn(frame, spec.column);
+  const byCode = Float64Array.from(column.dictionary, (value) => spec.weights[value] ?? spec.otherwise);
+  return Float64Array.from(column.codes, (code) => (code < 0 ? spec.otherwise : (byCode[code] as number)));
 }
 
 /** Progress of a frame training run, for heartbeats and checkpoints. */
@@ -75,13 +84,14 @@ export async function trainOnFrame(
   const counts = new Float64Array(k);
   for (const label of y) counts[label] = (counts[label] as number) + 1;
   const classWeights = recipe.classWeight === 'balanced' ? Array.from(counts, (cnt) => (cnt ? train.rows / (k * cnt) : 0)) : undefined;
+  const rowWeights = recipe.rowWeights ? weightsOf(train, recipe.rowWeights) : undefined;
 
   let state: FrameTrainingState;
   let iterations: number;
   let finalLoss: number;
   let converged: string | null = null;
   if (recipe.solver === 'lbfgs') {
-    const objective = softmaxObjective(design, y, k, recipe.l2, classWeights);
+    const objective = softmaxObjective(design, y, k, recipe.l2, classWeights, rowWeights);
     const opts = { maxIterations: recipe.maxIterations, tolerance: recipe.tolerance };
     const resumed = options.resumeFrom?.solver === 'lbfgs' ? options.resumeFrom.lbfgs : undefined;
     const lbfgs = resumed ?? lbfgsStart(objective, new Float64Array(k * design.width + k));
@@ -94,6 +104,7 @@ export async function trainOnFrame(
     finalLoss = lbfgs.loss;
     converged = lbfgs.converged ?? 'max-iterations';
   } else {
+    if (rowWeights) throw new Error('row weights need the lbfgs solver');
     const set = { x: denseOf(design), y, width: design.width, classes: k };
     const resumed = options.resumeFrom?.solver === 'adam' ? options.resumeFrom.adam : undefined;
     const opts = { epochs: recipe.epochs, learningRate: recipe.learningRate, l2: recipe.l2, seed: recipe.seed, ...(classWeights ? { classWeights } : {}) };

@@ -107,11 +107,24 @@ export function designProbabilities(design: SparseDesign, params: Float64Array, 
 }
 
 /**
- * The regularized multinomial log-loss and its gradient: mean over rows of (weighted) −log p(label) plus
+ * The regularized multinomial log-loss and its gradient: (row-weighted) mean of (class-weighted) −log p(label) plus
  * (l2 / 2)·‖weights‖² (biases unpenalized) — the objective the Adam trainer approximates, solved exactly here.
  */
-export function softmaxObjective(design: SparseDesign, labels: Int32Array, classes: number, l2: number, classWeights?: readonly number[]) {
+export function softmaxObjective(
+  design: SparseDesign,
+  labels: Int32Array,
+  classes: number,
+  l2: number,
+  classWeights?: readonly number[],
+  rowWeights?: Float64Array,
+) {
   const { rows, width, numeric, oneHot } = design;
+  // With row weights the loss is their weighted mean (Σ wᵢ·lossᵢ / Σ wᵢ), so l2 keeps its meaning.
+  let weightSum = rows;
+  if (rowWeights) {
+    weightSum = 0;
+    for (let i = 0; i < rows; i++) weightSum += rowWeights[i] as number;
+  }
   const biasOffset = classes * width;
   const probs = new Float64Array(classes);
   return (params: Float64Array, gradient: Float64Array): number => {
@@ -119,7 +132,7 @@ export function softmaxObjective(design: SparseDesign, labels: Int32Array, class
     let loss = 0;
     for (let i = 0; i < rows; i++) {
       const label = labels[i] as number;
-      const cw = classWeights?.[label] ?? 1;
+      const cw = (classWeights?.[label] ?? 1) * (rowWeights ? (rowWeights[i] as number) : 1);
       logitsInto(design, params, classes, i, probs);
       softmaxInPlace(probs, classes);
       loss -= cw * Math.log(Math.max(probs[label] as number, 1e-300));
@@ -135,7 +148,7 @@ export function softmaxObjective(design: SparseDesign, labels: Int32Array, class
         gradient[biasOffset + c] = (gradient[biasOffset + c] as number) + r;
       }
     }
-    const scale = rows ? 1 / rows : 0;
+    const scale = weightSum > 0 ? 1 / weightSum : 0;
     let penalty = 0;
     for (let p = 0; p < gradient.length; p++) {
       gradient[p] = (gradient[p] as number) * scale;

@@ -46,6 +46,11 @@ export const retrainPolicySchema = z
       .optional(),
     /** Labelled predictions of this long before the report's end are appended to the base data; absent: none. */
     labelledWindow: duration.optional(),
+    /**
+     * How much one labelled recent row counts against one base row in the retrain's loss (its row weight): the
+     * retrain data policy. 1 = no preference; above 1 the model follows recent traffic more than the old data.
+     */
+    labelledWeight: z.number().positive().max(1000).default(1),
   })
   .strict();
 
@@ -64,7 +69,7 @@ export const monitoringSpecSchema = z
     performance: performanceMonitoringSchema.optional(),
     /** After a retrain starts, further triggers within this time only record the finding. */
     cooldown: duration.default('6h'),
-    retrain: retrainPolicySchema.default({ enabled: true }),
+    retrain: retrainPolicySchema.prefault({}),
   })
   .strict();
 
