@@ -16,6 +16,8 @@ import { rolloutCommand } from './commands/rollout';
 import { monitorCommand } from './commands/monitor';
 import { labelsCommand } from './commands/labels';
 import { watchCommand } from './commands/watch';
+import { timelineCommand } from './commands/timeline';
+import { compareCommand } from './commands/compare';
 
 /** `mlops`: the command-line client. Exit codes: 0 ok, 1 failed, 2 usage error, 3 configuration error. */
 export const commands: Command[] = [
@@ -33,6 +35,8 @@ export const commands: Command[] = [
   rolloutCommand,
   monitorCommand,
   labelsCommand,
+  timelineCommand,
+  compareCommand,
 ];
 
 function help(): string {
