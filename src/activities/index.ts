@@ -11,12 +11,15 @@ import { createGovernanceActivities } from './governance-activities';
 import { createProfileActivities } from './profile-activities';
 import { createMonitoringActivities } from './monitoring-activities';
 import { typed } from './failures';
+import { contextualLogger } from './activity-logger';
 
 export type { ActivityDeps } from './deps';
 export type { TrainingProgress } from './training-activities';
 export type { EscalationNotice, EscalationWebhookBody } from './governance-activities';
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(input: ActivityDeps) {
+  // Every activity log line names the workflow run, activity type and attempt it was written for.
+  const deps: ActivityDeps = { ...input, logger: contextualLogger(input.logger) };
   const all = {
     ...createDataActivities(deps),
     ...createTrainingActivities(deps),

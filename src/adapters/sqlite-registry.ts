@@ -231,6 +231,23 @@ export class SqliteRegistry {
       .all(modelName, alias) as never;
   }
 
+  /** Every move of every alias of a model, oldest first (for its timeline). */
+  aliasMoves(modelName: string): {
+    alias: string;
+    fromVersion: number | null;
+    toVersion: number;
+    movedAt: string;
+    actor: string;
+    workflowId: string | null;
+    runId: string | null;
+    reason: string | null;
+  }[] {
+    const columns = 'alias, from_version AS fromVersion, to_version AS toVersion, moved_at AS movedAt, actor, ' +
+      'workflow_id AS workflowId, run_id AS runId, reason';
+    const sql = `SELECT ${columns} FROM alias_history WHERE model_name = ? ORDER BY id`;
+    return this.db.prepare(sql).all(modelName) as never;
+  }
+
   close(): void {
     this.db.close();
   }

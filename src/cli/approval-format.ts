@@ -1,4 +1,4 @@
-import type { ApprovalView, EvaluationReport } from '../domain';
+import { describeEvidencePerformance, type ApprovalView, type EvaluationReport, type RetrainEvidence } from '../domain';
 import { fixed, pct, table } from './format';
 
 /** "3d 4h", "12m", "40s": how long ago or how far ahead, for people. */
@@ -50,4 +50,26 @@ export function renderComparison(e: EvaluationReport): string {
     rows.push(['difference', signedPct(e.candidate.accuracy - c.accuracy), signedFixed(e.candidate.macroF1 - c.macroF1), signedFixed(e.candidate.logLoss - c.logLoss)]);
   }
   return table(['', 'accuracy', 'macro-F1', 'log-loss'], rows);
+}
+
+/** A retrain's evidence for people: the monitor report, its drift table, realized vs evaluated performance. */
+export function renderEvidence(e: RetrainEvidence): string[] {
+  const d = e.drift;
+  const drifted = d.drifted.length ? `: ${d.drifted.join(', ')}` : '';
+  const lines = [
+    `evidence:     monitor report ${e.reportId} — ${e.verdict} for v${e.version}, ${e.rows} predictions`,
+    `              window ${e.window.start} – ${e.window.end}`,
+    d.judged
+      ? `  drift share ${fixed(d.share, 2)} (threshold ${d.shareThreshold})${drifted}`
+      : `  drift not judged: ${d.reason ?? 'unknown'}`,
+  ];
+  if (d.features.length) {
+    const verdict = (f: RetrainEvidence['drift']['features'][number]) =>
+      f.reason ? `not judged: ${f.reason}` : f.drifted ? 'yes' : 'no';
+    const num = (v: number | null) => fixed(v ?? undefined, 3);
+    const rows = d.features.map((f) => [f.feature, f.method, num(f.score), num(f.threshold), verdict(f)]);
+    lines.push(...table(['feature', 'test', 'score', 'threshold', 'drifted'], rows).split('\n').map((l) => `  ${l}`));
+  }
+  lines.push(`  ${describeEvidencePerformance(e)}`);
+  return lines;
 }

@@ -6,6 +6,8 @@ import { SqliteRegistry } from '../adapters';
 /** What a command gets: the parsed config, a lazily connected Temporal client, the registry, and output. */
 export interface CliContext {
   readonly config: AppConfig;
+  /** stdout when it is a terminal (progress bars, colours); undefined for pipes, files and tests. */
+  readonly terminal: NodeJS.WriteStream | undefined;
   client(): Promise<Client>;
   registry(): SqliteRegistry;
   out(text: string): void;
@@ -13,11 +15,13 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function createCliContext(config: AppConfig, write: (s: string) => void = (s) => process.stdout.write(s)): CliContext {
+export function createCliContext(config: AppConfig, customWrite?: (s: string) => void): CliContext {
+  const write = customWrite ?? ((s: string) => process.stdout.write(s));
   let client: Promise<Client> | undefined;
   let registry: SqliteRegistry | undefined;
   return {
     config,
+    terminal: !customWrite && process.stdout.isTTY ? process.stdout : undefined,
     client: () => (client ??= connectClient(config)),
     registry: () => (registry ??= new SqliteRegistry(config.registryPath)),
     out: (text) => write(`${text}\n`),

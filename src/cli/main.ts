@@ -15,9 +15,29 @@ import { deploymentsCommand } from './commands/deployments';
 import { rolloutCommand } from './commands/rollout';
 import { monitorCommand } from './commands/monitor';
 import { labelsCommand } from './commands/labels';
+import { watchCommand } from './commands/watch';
+import { timelineCommand } from './commands/timeline';
+import { compareCommand } from './commands/compare';
 
 /** `mlops`: the command-line client. Exit codes: 0 ok, 1 failed, 2 usage error, 3 configuration error. */
-export const commands: Command[] = [runCommand, approveCommand, rejectCommand, statusCommand, modelsCommand, pendingCommand, auditCommand, keysCommand, rollbackCommand, deploymentsCommand, rolloutCommand, monitorCommand, labelsCommand];
+export const commands: Command[] = [
+  runCommand,
+  watchCommand,
+  approveCommand,
+  rejectCommand,
+  statusCommand,
+  modelsCommand,
+  pendingCommand,
+  auditCommand,
+  keysCommand,
+  rollbackCommand,
+  deploymentsCommand,
+  rolloutCommand,
+  monitorCommand,
+  labelsCommand,
+  timelineCommand,
+  compareCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

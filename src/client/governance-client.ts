@@ -12,6 +12,7 @@ import {
   type DecisionKind,
   type EvaluationReport,
   type RecordedDecision,
+  type RetrainEvidence,
   type SignedFields,
 } from '../domain';
 import { decideUpdate, statusQuery } from '../workflows/messages';
@@ -81,6 +82,9 @@ export interface PendingApproval {
   readonly evaluation?: EvaluationReport;
   readonly dataset?: { readonly id: string; readonly rowCount: number };
   readonly decisions: RecordedDecision[];
+  /** Retrains: the monitor report that triggered the run and what it found. */
+  readonly reportId?: string;
+  readonly evidence?: RetrainEvidence;
 }
 
 /**
@@ -112,6 +116,8 @@ export async function listPendingApprovals(client: Client, config: AppConfig): P
         ...(status.evaluation ? { evaluation: status.evaluation } : {}),
         ...(status.dataset ? { dataset: { id: status.dataset.id, rowCount: status.dataset.rowCount } } : {}),
         decisions: status.decisions,
+        ...(status.reportId ? { reportId: status.reportId } : {}),
+        ...(status.evidence ? { evidence: status.evidence } : {}),
       } satisfies PendingApproval;
     }),
   );

@@ -4,3 +4,4 @@ export * from './lifecycle-client';
 export * from './governance-client';
 export * from './deployment-client';
 export * from './monitor-client';
+export * from './watch';

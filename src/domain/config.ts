@@ -45,6 +45,10 @@ export const configSchema = z.object({
   MLOPS_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How often the model server writes buffered predictions to the prediction log. */
   MLOPS_PREDICTION_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** The worker serves Temporal's Runtime metrics (Prometheus text) on this port at `/metrics`; unset = none. */
+  MLOPS_WORKER_METRICS_PORT: port.optional(),
+  /** Interface the worker's metrics endpoint listens on. */
+  MLOPS_WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 export interface AppConfig {
@@ -62,6 +66,8 @@ export interface AppConfig {
   /** Prebuilt workflow bundle path, `none`, or unset (the build's default). */
   readonly workflowBundle?: string;
   readonly governance: { readonly approversFile: string; readonly keysDir: string; readonly escalationWebhookUrl?: string };
+  /** `host:port` of the worker's Prometheus endpoint, when `MLOPS_WORKER_METRICS_PORT` is set. */
+  readonly workerMetricsAddress?: string;
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
 }
@@ -106,6 +112,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       maxConcurrentActivities: c.MLOPS_WORKER_MAX_ACTIVITIES,
       ...(c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS } : {}),
     }),
+    ...(c.MLOPS_WORKER_METRICS_PORT
+      ? { workerMetricsAddress: `${c.MLOPS_WORKER_METRICS_HOST}:${c.MLOPS_WORKER_METRICS_PORT}` }
+      : {}),
     governance: Object.freeze({
       approversFile: c.MLOPS_APPROVERS_FILE ?? joinPath(c.MLOPS_DATA_DIR, 'approvers.json'),
       keysDir: c.MLOPS_APPROVER_KEYS_DIR ?? joinPath(c.MLOPS_DATA_DIR, 'approver-keys'),

@@ -13,4 +13,5 @@ export * from './config';
 export * from './prediction';
 export * from './rollout';
 export * from './monitoring';
+export * from './history';
 export * as ml from './ml';

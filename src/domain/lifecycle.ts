@@ -4,6 +4,7 @@ import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
 import type { ApprovalView, AuditTrailHealth, DecisionChannel, RefusalCode } from './governance';
 import type { DeploymentQueuePosition, DeploymentResult } from './rollout/deployment';
+import { retrainEvidenceSchema, type RetrainEvidence } from './monitoring/evidence';
 
 /** Public contract of the lifecycle workflow: input, decision payloads, status and result. */
 
@@ -23,6 +24,8 @@ export const lifecycleInputSchema = z
     specSource: z.string().max(1000).optional(),
     /** The monitor report that triggered this run (drift or performance retrains). */
     reportId: z.string().max(200).optional(),
+    /** The report's drift table and realized vs evaluated performance, shown to approvers (retrains). */
+    evidence: retrainEvidenceSchema.optional(),
   })
   .strict();
 
@@ -95,6 +98,8 @@ export interface LifecycleStatus {
   readonly reason?: string;
   readonly trigger: TriggerKind;
   readonly reportId?: string;
+  /** Drift/performance retrains: what the monitor report found (see `retrainEvidenceSchema`). */
+  readonly evidence?: RetrainEvidence;
   readonly dataset?: DatasetSnapshot;
   readonly validation?: ValidationReport;
   readonly candidate?: CandidateRef;

@@ -11,8 +11,10 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config, 'mlops-worker');
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
-  // The SDK's own logs (and workflow `log` calls) go through pino too.
+  // The SDK's own logs (and workflow `log` calls) go through pino too; its metrics, when asked, to Prometheus.
+  const metrics = config.workerMetricsAddress;
   Runtime.install({
+    ...(metrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}),
     logger: new DefaultLogger((config.log.level === 'silent' ? 'ERROR' : config.log.level.toUpperCase().replace('FATAL', 'ERROR')) as LogLevel, (entry) => {
       const level = entry.level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
       sdkLogger[level](entry.meta ?? {}, entry.message);
@@ -24,7 +26,14 @@ async function main(): Promise<void> {
   const { deps, close } = await openActivityDeps(config, logger);
   const worker = await createLifecycleWorker({ config, connection, deps, ...(workflowBundle ? { workflowBundle } : {}) });
   logger.info(
-    { taskQueue: config.temporal.taskQueue, address: config.temporal.address, codeVersion: deps.codeVersion, bundle: workflowBundle ? 'prebuilt' : 'bundled at start', startupMs: Math.round(process.uptime() * 1000) },
+    {
+      taskQueue: config.temporal.taskQueue,
+      address: config.temporal.address,
+      codeVersion: deps.codeVersion,
+      bundle: workflowBundle ? 'prebuilt' : 'bundled at start',
+      startupMs: Math.round(process.uptime() * 1000),
+      metrics: metrics ? `http://${metrics}/metrics` : 'off',
+    },
     'worker started',
   );
   try {

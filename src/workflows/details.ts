@@ -1,4 +1,5 @@
 import { describeAuditTrailHealth, describeQueuePosition, type LifecycleStatus, type MetricSummary } from '../domain';
+import { renderEvidenceMarkdown } from './evidence-details';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -11,7 +12,8 @@ function metricRow(name: string, m: MetricSummary | undefined): string {
 export function renderDetails(s: LifecycleStatus): string {
   const lines = [`**${s.model}** — stage **${s.stage}**${s.version !== undefined ? `, version **${s.version}**` : ''}`];
   lines.push(`requested by ${s.requestedBy} (${s.trigger})${s.reason ? `: ${s.reason}` : ''}`);
-  if (s.reportId) lines.push(`triggered by monitor report \`${s.reportId}\``);
+  if (s.evidence) lines.push('', ...renderEvidenceMarkdown(s.evidence), '');
+  else if (s.reportId) lines.push(`triggered by monitor report \`${s.reportId}\``);
   if (s.dataset) lines.push(`dataset snapshot \`${s.dataset.id.slice(0, 12)}\` — ${s.dataset.rowCount} rows`);
   if (s.validation) lines.push(`validation: ${s.validation.passed ? 'passed' : `FAILED (${s.validation.failures.length})`}`);
   if (s.evaluation) {

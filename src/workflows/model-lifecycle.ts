@@ -72,6 +72,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     decisions: [],
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.reportId ? { reportId: input.reportId } : {}),
+    ...(input.evidence ? { evidence: input.evidence } : {}),
   };
   const update = (patch: Partial<LifecycleStatus>): void => {
     status = { ...status, ...patch };

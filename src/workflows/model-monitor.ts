@@ -15,6 +15,7 @@ import {
   FailureType,
   decideRetrain,
   monitorInputSchema,
+  retrainEvidenceOf,
   retrainWorkflowId,
   type LifecycleInput,
   type MonitorInput,
@@ -58,6 +59,9 @@ async function startRetrain(summary: MonitorSummary, kind: TriggerKind, reason: 
     reason: `${reason}; retrain data ${prepared.baseRows} base + ${prepared.labelledRows} labelled rows`,
     reportId: summary.reportId,
     specSource: prepared.datasetPath,
+    // The report's evidence travels in the input (a workflow cannot read the registry); only the payload
+    // changes, not the commands, so runs recorded before it replay unchanged.
+    evidence: retrainEvidenceOf(summary),
   };
   try {
     const child = await startChild(modelLifecycleWorkflow, {

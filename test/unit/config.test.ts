@@ -1,4 +1,7 @@
-import { ConfigError, parseConfig, workflowUiLink } from '../../src/domain';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, configSchema, parseConfig, workflowUiLink } from '../../src/domain';
+import { repoRoot } from '../support/paths';
 
 test('defaults give a complete, frozen config for a local dev stack', () => {
   const c = parseConfig({});
@@ -20,4 +23,14 @@ test('boolean flags parse "false" as false (no z.coerce.boolean pitfall)', () =>
   expect(parseConfig({ MLOPS_LOG_PRETTY: 'false' }).log.pretty).toBe(false);
   expect(parseConfig({ MLOPS_LOG_PRETTY: '1' }).log.pretty).toBe(true);
   expect(() => parseConfig({ MLOPS_LOG_PRETTY: 'maybe' })).toThrow(/MLOPS_LOG_PRETTY/);
+});
+
+test.each(Object.keys(configSchema.shape))('setting %s is documented in the README', (name) => {
+  expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(`\`${name}\``);
+});
+
+test('the worker metrics endpoint is off unless a port is set', () => {
+  expect(parseConfig({}).workerMetricsAddress).toBeUndefined();
+  expect(parseConfig({ MLOPS_WORKER_METRICS_PORT: '9464' }).workerMetricsAddress).toBe('0.0.0.0:9464');
+  expect(() => parseConfig({ MLOPS_WORKER_METRICS_PORT: 'x' })).toThrow(/MLOPS_WORKER_METRICS_PORT/);
 });

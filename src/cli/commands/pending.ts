@@ -2,7 +2,7 @@ import { listPendingApprovals } from '../../client';
 import { workflowUiLink } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { humanDuration, renderApproval, renderComparison, votesLine } from '../approval-format';
+import { humanDuration, renderApproval, renderComparison, renderEvidence, votesLine } from '../approval-format';
 import { table } from '../format';
 
 export const pendingCommand: Command = {
@@ -35,6 +35,8 @@ export const pendingCommand: Command = {
     if (values['details']) {
       for (const p of pending) {
         ctx.out(`\n${p.workflowId} — ${p.model} v${p.version ?? '?'}, requested by ${p.requestedBy}${p.reason ? `: ${p.reason}` : ''}`);
+        if (p.evidence) ctx.out(renderEvidence(p.evidence).join('\n'));
+        else if (p.reportId) ctx.out(`triggered by monitor report ${p.reportId}`);
         if (p.dataset) ctx.out(`dataset snapshot ${p.dataset.id.slice(0, 16)}…, ${p.dataset.rowCount} rows`);
         if (p.evaluation) ctx.out(`${renderComparison(p.evaluation)}\nmachine gate: ${p.evaluation.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.detail}`).join(', ') || 'no thresholds'}`);
         if (p.approval) ctx.out(renderApproval(p.approval, now).join('\n'));

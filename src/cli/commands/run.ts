@@ -6,6 +6,7 @@ import { parseModelSpec, workflowUiLink, type AppConfig, type ModelSpec } from '
 import { startLifecycle } from '../../client';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Command } from '../command';
+import { followRun } from './watch';
 
 /** Reads and validates a spec file; relative dataset paths resolve against the spec's folder. */
 export async function loadSpecFile(path: string) {
@@ -40,9 +41,15 @@ export async function checkDatasetPath(spec: ModelSpec, config: AppConfig, sourc
 export const runCommand: Command = {
   name: 'run',
   summary: 'start a model lifecycle from a spec file',
-  usage: 'mlops run <spec.json> [--as <name>] [--reason <text>] [--id <workflowId>] [--json]',
+  usage: 'mlops run <spec.json> [--as <name>] [--reason <text>] [--id <workflowId>] [--watch] [--json]',
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(argv, { as: { type: 'string' }, reason: { type: 'string' }, id: { type: 'string' } }, ['spec']);
+    const options = {
+      as: { type: 'string' },
+      reason: { type: 'string' },
+      id: { type: 'string' },
+      watch: { type: 'boolean' },
+    } as const;
+    const { values, positionals } = parseCommandArgs(argv, options, ['spec']);
     const { spec, source } = await loadSpecFile(positionals[0] as string);
     await checkDatasetPath(spec, ctx.config, source);
     const requestedBy = (values['as'] as string | undefined) ?? userInfo().username;
@@ -54,6 +61,13 @@ export const runCommand: Command = {
       ...(values['id'] ? { workflowId: values['id'] as string } : {}),
     });
     const ui = workflowUiLink(ctx.config, started.workflowId, started.runId);
+    if (values['watch']) {
+      // One stream: with --json the start is the first event line, then the watch's events.
+      const { workflowId, runId } = started;
+      if (values['json']) ctx.out(JSON.stringify({ type: 'started', workflowId, runId, model: spec.name, ui }));
+      else ctx.out(`started ${spec.name}: ${started.workflowId}\n  web UI: ${ui}`);
+      return followRun(ctx, started.workflowId, values['json'] === true);
+    }
     if (values['json']) ctx.json({ workflowId: started.workflowId, runId: started.runId, model: spec.name, ui });
     else ctx.out(`started ${spec.name}\n  workflow id: ${started.workflowId}\n  run id:      ${started.runId}\n  web UI:      ${ui}\n\nnext: mlops status ${started.workflowId}`);
     return 0;

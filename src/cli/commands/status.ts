@@ -2,11 +2,13 @@ import { describeLifecycle } from '../../client';
 import { describeAuditTrailHealth, workflowUiLink, type LifecycleStatus } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { renderApproval, renderComparison } from '../approval-format';
+import { renderApproval, renderComparison, renderEvidence } from '../approval-format';
 
 function render(s: LifecycleStatus): string[] {
   const lines = [`model:        ${s.model}`, `stage:        ${s.stage}`, `requested by: ${s.requestedBy} (${s.trigger})${s.reason ? ` — ${s.reason}` : ''}`];
   if (s.version !== undefined) lines.push(`version:      ${s.version}`);
+  if (s.evidence) lines.push(...renderEvidence(s.evidence));
+  else if (s.reportId) lines.push(`report:       ${s.reportId}`);
   if (s.dataset) lines.push(`dataset:      ${s.dataset.id.slice(0, 16)}… ${s.dataset.rowCount} rows from ${s.dataset.sourcePath}`);
   if (s.validation) lines.push(`validation:   ${s.validation.passed ? 'passed' : `failed — ${s.validation.failures.join('; ')}`}`);
   if (s.evaluation) {

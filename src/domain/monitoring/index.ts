@@ -11,3 +11,4 @@ export * from './performance';
 export * from './judge';
 export * from './retrain-decision';
 export * from './monitor-contract';
+export * from './evidence';

@@ -1,0 +1,36 @@
+import { DeploymentStore, MonitoringRegistry, SqliteAuditLog } from '../../adapters';
+import { buildTimeline, workflowUiLink } from '../../domain';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { table } from '../format';
+
+export const timelineCommand: Command = {
+  name: 'timeline',
+  summary: "a model's whole story in time order: versions, decisions, alias moves, deployments, monitor reports",
+  usage: 'mlops timeline <model> [--json]',
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs(argv, {}, ['model']);
+    const model = positionals[0] as string;
+    const registry = ctx.registry();
+    const entries = buildTimeline({
+      versions: registry.listVersions(model),
+      audit: new SqliteAuditLog(registry.db).list({ model }),
+      aliasMoves: registry.aliasMoves(model),
+      deployments: new DeploymentStore(registry.db).list(model),
+      reports: new MonitoringRegistry(registry.db).listReports(model, 10_000),
+    }).map((e) => ({ ...e, ui: e.workflowId ? workflowUiLink(ctx.config, e.workflowId, e.runId ?? undefined) : null }));
+    if (values['json']) {
+      ctx.json({ model, entries });
+      return 0;
+    }
+    if (!entries.length) {
+      ctx.out(`nothing recorded for ${model}`);
+      return 0;
+    }
+    const rows = entries.map((e) => [e.at, e.kind, e.version, e.actor, e.summary]);
+    ctx.out(table(['when', 'what', 'version', 'who', 'summary'], rows));
+    const runs = [...new Map(entries.filter((e) => e.ui).map((e) => [e.workflowId, e.ui])).entries()];
+    ctx.out(`\nruns in the web UI:\n${runs.map(([id, ui]) => `  ${id}  ${ui}`).join('\n')}`);
+    return 0;
+  },
+};
