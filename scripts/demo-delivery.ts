@@ -39,7 +39,8 @@ const stepLine = (s: DeploymentStatus['steps'][number]) =>
 
 export async function deliveryDemo(args: { client: Client; config: AppConfig; spec: ModelSpec; rows: Record<string, unknown>[]; approver: string; say: (s?: string) => void }): Promise<void> {
   const { client, config, say } = args;
-  const spec: ModelSpec = { ...args.spec, training: { ...args.spec.training, seed: args.spec.training.seed + 1 } };
+  const training = args.spec.training;
+  const spec: ModelSpec = { ...args.spec, training: { ...training, seed: (training.seed ?? 7) + 1 } };
   const traffic = demoTraffic(`${config.server.url}/v1/models/${spec.name}/predict`, args.rows);
   try {
     say(`\n▶ progressive delivery: retraining ${spec.name} (another seed) while live traffic flows; the spec asks for a ${spec.deployment.strategy} rollout`);

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FailureType, gateChecks, summarizeMetrics, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
-import { evaluateModel, trainModel, type TrainState, type TrainingRecipe } from '../domain/ml';
+import { FailureType, gateChecks, isBuiltinTraining, summarizeMetrics, type BuiltinTraining, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
+import { evaluateProbabilities, trainModel, type TrainState, type TrainingRecipe } from '../domain/ml';
 import { readSpecSplit } from './spec-split';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
@@ -18,7 +18,7 @@ export interface TrainingProgress {
 
 const CHECKPOINT_EVERY_MS = 1000;
 
-function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe {
+function recipeOf(spec: ModelSpec, training: BuiltinTraining, snapshot: DatasetSnapshot): TrainingRecipe {
   return {
     modelName: spec.name,
     datasetId: snapshot.id,
@@ -27,11 +27,11 @@ function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe {
     ...(spec.target.classes ? { classes: spec.target.classes } : {}),
     testFraction: spec.split.testFraction,
     splitSeed: spec.split.seed,
-    epochs: spec.training.epochs,
-    learningRate: spec.training.learningRate,
-    l2: spec.training.l2,
-    seed: spec.training.seed,
-    classWeight: spec.training.classWeight,
+    epochs: training.epochs,
+    learningRate: training.learningRate,
+    l2: training.l2,
+    seed: training.seed,
+    classWeight: training.classWeight,
   };
 }
 
@@ -59,6 +59,11 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     async trainCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<CandidateRef> {
       const ctx = Context.current();
       const { spec, snapshot } = input;
+      const training = spec.training;
+      if (!isBuiltinTraining(training)) {
+        // The workflow sends external trainers to the training task queue; reaching here is a routing bug.
+        throw failure(FailureType.SpecInvalid, `trainer "${training.trainer}" runs on the training task queue, not in the TypeScript worker`);
+      }
       const { train, test } = await readSpecSplit(datasets, spec, snapshot);
       if (new Set(train.map((r) => r[spec.target.name])).size < 2) {
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
@@ -76,7 +81,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       }
       let lastCheckpoint = Date.now();
       let checkpointed: string | undefined = resumeFrom ? previous?.checkpointPath : undefined;
-      const { artifact } = await trainModel(train, recipeOf(spec, snapshot), {
+      const { artifact } = await trainModel(train, recipeOf(spec, training, snapshot), {
         ...(resumeFrom ? { resumeFrom } : {}),
         onEpoch: async (state) => {
           if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -86,7 +91,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
             checkpointed = checkpointPath;
             lastCheckpoint = Date.now();
           }
-          ctx.heartbeat({ epoch: state.epoch, epochs: spec.training.epochs, loss: state.loss, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
+          ctx.heartbeat({ epoch: state.epoch, epochs: training.epochs, loss: state.loss, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
           // Yield to the event loop every few epochs so heartbeats and cancellation get through.
           if (state.epoch % 10 === 0) await new Promise((r) => setImmediate(r));
           if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
@@ -98,19 +103,25 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.length, testRows: test.length, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
     },
 
-    /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
+    /**
+     * Scores candidate and current champion on the same held-out split, then applies the spec's gate. Any
+     * artifact kind (built-in JSON or ONNX from an external trainer) is scored here, by the same code.
+     */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
       const { spec, snapshot, candidate } = input;
       const { test } = await readSpecSplit(datasets, spec, snapshot);
-      const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
-      const candidateMetrics = summarizeMetrics(evaluateModel(candidateArtifact, test, spec.target.name));
+      const score = async (path: string, sha256: string) => {
+        const { model } = await artifacts.classifier(path, sha256);
+        return summarizeMetrics(evaluateProbabilities(model.classes, await model.probabilityMatrix(test), test, spec.target.name));
+      };
+      const candidateMetrics = await score(candidate.artifactPath, candidate.artifactSha256);
       let champion: EvaluationReport['champion'] = null;
       const production = registry.findByAlias(spec.name, 'production');
       if (production) {
         const championArtifact = await artifacts.get(production.artifactPath, production.artifactSha256);
         const missing = championArtifact.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name));
         if (missing.length === 0) {
-          champion = { version: production.version, metrics: summarizeMetrics(evaluateModel(championArtifact, test, spec.target.name)) };
+          champion = { version: production.version, metrics: await score(production.artifactPath, production.artifactSha256) };
         } else {
           log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
         }

@@ -28,6 +28,7 @@ export async function startLifecycle(
     spec: args.spec,
     requestedBy: args.requestedBy,
     trigger,
+    trainingTaskQueue: config.temporal.trainingTaskQueue,
     ...(args.reason ? { reason: args.reason } : {}),
     ...(args.specSource ? { specSource: args.specSource } : {}),
   };

@@ -23,6 +23,8 @@ export const lifecycleInputSchema = z
     specSource: z.string().max(1000).optional(),
     /** The monitor report that triggered this run (drift or performance retrains). */
     reportId: z.string().max(200).optional(),
+    /** Task queue of external trainers (MLOPS_TRAINING_TASK_QUEUE, set by the client); default `mlops-training`. */
+    trainingTaskQueue: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -85,6 +87,12 @@ export interface CandidateRef {
   readonly testRows: number;
   readonly epochs: number;
   readonly finalLoss: number;
+  /** Artifact format: absent for the built-in JSON model, `temporal-mlops/onnx@1` from external trainers. */
+  readonly format?: string;
+  /** Which trainer produced it, e.g. `sklearn.linear_model.LogisticRegression` (external trainers). */
+  readonly trainer?: string;
+  /** Environment fingerprint of the training worker (runtime, library versions, requirements hash). */
+  readonly environment?: Record<string, unknown>;
 }
 
 export interface LifecycleStatus {

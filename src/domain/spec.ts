@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approvalPolicySchema } from './governance/policy';
 import { deploymentSpecSchema } from './rollout/strategy';
 import { monitoringSpecSchema } from './monitoring/monitoring-spec';
+import { BUILTIN_TRAINING_DEFAULTS, trainingSchema } from './training-spec';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -68,18 +69,8 @@ export const modelSpecSchema = z
       .object({ testFraction: z.number().gt(0).lt(1).default(0.25), seed: z.number().int().default(42) })
       .strict()
       .default({ testFraction: 0.25, seed: 42 }),
-    training: z
-      .object({
-        algorithm: z.literal('logistic-regression').default('logistic-regression'),
-        epochs: z.number().int().positive().max(1_000_000).default(300),
-        learningRate: z.number().positive().default(0.5),
-        l2: z.number().min(0).default(0.001),
-        seed: z.number().int().default(7),
-        /** Balance classes by inverse frequency (useful for rare labels). */
-        classWeight: z.enum(['none', 'balanced']).default('none'),
-      })
-      .strict()
-      .default({ algorithm: 'logistic-regression', epochs: 300, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' }),
+    /** Built-in softmax regression (default) or an external trainer served on the training task queue. */
+    training: trainingSchema.default(BUILTIN_TRAINING_DEFAULTS),
     thresholds: thresholdsSchema.default({}),
     /** Who must approve, how many, in which stages, by when (see docs/governance.md). Default: one approval from anyone. */
     approval: approvalPolicySchema.prefault({}),

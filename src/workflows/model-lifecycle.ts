@@ -10,8 +10,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  DEFAULT_TRAINING_TASK_QUEUE,
   FailureType,
   deploymentWorkflowId,
+  describeTrainer,
+  isBuiltinTraining,
   lifecycleInputSchema,
   parseModelSpec,
   type LifecycleInput,
@@ -111,7 +114,13 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
   }
 
   enter('training');
-  const candidate = await activities(trainingStepOptions, `train ${spec.training.algorithm}, ${spec.training.epochs} epochs`).trainCandidate({ spec, snapshot });
+  // External trainers run on the training task queue; the summary names it, so a run waiting for a missing
+  // Python worker says where. Built-in runs schedule exactly as before (no new command, histories replay).
+  const external = !isBuiltinTraining(spec.training);
+  const trainingQueue = input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE;
+  const trainingOptions = external ? { ...trainingStepOptions, taskQueue: trainingQueue } : trainingStepOptions;
+  const trainSummary = `train ${describeTrainer(spec.training)}${external ? ` on task queue ${trainingQueue}` : ''}`;
+  const candidate = await activities(trainingOptions, trainSummary).trainCandidate({ spec, snapshot });
   update({ candidate });
 
   enter('evaluating');

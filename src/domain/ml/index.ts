@@ -10,3 +10,5 @@ export * from './metrics';
 export * from './split';
 export * from './model-artifact';
 export * from './pipeline';
+export * from './onnx-artifact';
+export * from './classifier';
