@@ -57,8 +57,10 @@ export class OnnxClassifier implements Classifier {
 
   async probabilityMatrix(rows: readonly Row[]): Promise<Float64Array> {
     if (rows.length === 0) return new Float64Array(0);
-    const out = await this.session.run(feedsOf(this.features, rows), [this.artifact.onnx.probabilityOutput]);
-    const tensor = out[this.artifact.onnx.probabilityOutput] as Tensor;
+    // All outputs: onnxruntime-node 1.23 answers a fetch list of ['probabilities'] with 'label' only.
+    const out = await this.session.run(feedsOf(this.features, rows));
+    const tensor = out[this.artifact.onnx.probabilityOutput];
+    if (!tensor) throw new ArtifactIntegrityError(`ONNX model of ${this.modelName} returned no "${this.artifact.onnx.probabilityOutput}" output`);
     if (tensor.dims.length !== 2 || tensor.dims[1] !== this.classes.length) {
       throw new ArtifactIntegrityError(`ONNX model of ${this.modelName} returned shape [${tensor.dims.join(', ')}], expected [n, ${this.classes.length}]`);
     }

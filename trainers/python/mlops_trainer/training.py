@@ -84,7 +84,8 @@ def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
 
     progress("exporting to ONNX")
     onnx_bytes = to_onnx(model, features)
-    parity = check_parity(OnnxScorer(onnx_bytes, features), test_proba, x_test)
+    scorer = OnnxScorer(onnx_bytes, features)
+    parity = check_parity(scorer, test_proba, x_test)
     onnx_path, onnx_sha = put_onnx(spec["name"], onnx_bytes)
 
     environment = fingerprint()
@@ -100,7 +101,7 @@ def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
         "target": target,
         "classes": classes,
         "features": [{"name": f["name"], "type": f["type"]} for f in features],
-        "onnx": {"file": onnx_path.name, "sha256": onnx_sha, "probabilityOutput": "probabilities"},
+        "onnx": {"file": onnx_path.name, "sha256": onnx_sha, "probabilityOutput": scorer.probability_output},
         "trainer": {"kind": training["trainer"], "name": describe(training), "params": training.get("params") or {}},
         "trainedOn": trained_on,
         "environment": environment,
