@@ -6,6 +6,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeLifecycle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
+import { pollUntil } from '../../src/client/poll';
 import { FailureType, modelSpecSchema, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { ONNX_MODEL_FORMAT, onnxArtifactSchema } from '../../src/domain/ml';
 import { startStack, type TestStack } from '../support/stack';
@@ -106,4 +107,31 @@ test('python trainer: a user function on MLOPS_TRAINER_PATH trains a candidate t
   await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol' });
   expect(await handle.result()).toMatchObject({ outcome: 'rejected', version: 1 });
   expect((await describeLifecycle(stack.client, workflowId)).status?.stage).toBe('rejected');
+});
+
+test('no training worker on the queue: the run waits visibly, naming the queue, and resumes when one starts', async () => {
+  const name = 'weather-late-worker';
+  const lateQueue = `${stack.config.temporal.trainingTaskQueue}-late`;
+  const config = { ...stack.config, temporal: { ...stack.config.temporal, trainingTaskQueue: lateQueue } };
+  const { workflowId, handle } = await startLifecycle(stack.client, config, { spec: spec({ name, training: sklearnTraining }), requestedBy: 'test-suite' });
+  // The scheduled activity carries the queue and a UI summary saying where it waits.
+  const scheduled = await pollUntil(
+    async () => (await handle.fetchHistory()).events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'trainCandidate'),
+    (e) => e !== undefined,
+    { timeoutMs: 60_000, intervalMs: 200, timeoutMessage: () => 'trainCandidate was never scheduled' },
+  );
+  expect(scheduled?.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(lateQueue);
+  const summary = Buffer.from(scheduled?.userMetadata?.summary?.data ?? new Uint8Array()).toString('utf8');
+  expect(summary).toContain(`on task queue ${lateQueue}`);
+  expect((await describeLifecycle(stack.client, workflowId)).status?.stage).toBe('training');
+
+  const late = await startPythonTrainer({ TEMPORAL_ADDRESS: stack.config.temporal.address, MLOPS_TRAINING_TASK_QUEUE: lateQueue, MLOPS_DATA_DIR: stack.config.dataDir });
+  try {
+    const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
+    expect(waiting.candidate?.format).toBe(ONNX_MODEL_FORMAT);
+    await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol' });
+    expect(await handle.result()).toMatchObject({ outcome: 'rejected' });
+  } finally {
+    await late.stop();
+  }
 });

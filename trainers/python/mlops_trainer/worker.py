@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-# Before numpy/scikit-learn load OpenMP: on a small shared machine, spinning thread pools slow fits 10-50x.
+# Before numpy/scikit-learn load OpenMP: one thread per fit, so a fit does not compete for a small machine's cores.
 os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("MLOPS_TRAINER_THREADS", "1"))
 
 import asyncio
