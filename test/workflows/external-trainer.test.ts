@@ -3,8 +3,9 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ArtifactStore } from '../../src/adapters';
 import { describeLifecycle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { pollUntil } from '../../src/client/poll';
 import { FailureType, modelSpecSchema, type ModelSpec, type ModelSpecInput } from '../../src/domain';
@@ -12,7 +13,7 @@ import { ONNX_MODEL_FORMAT, onnxArtifactSchema } from '../../src/domain/ml';
 import { startStack, type TestStack } from '../support/stack';
 import { startPythonTrainer, type PythonTrainer } from '../support/python-trainer';
 import { weatherSpec } from '../support/specs';
-import { repoRoot } from '../support/paths';
+import { repoRoot, tempDir } from '../support/paths';
 
 /** External trainers end to end: the TypeScript worker runs the lifecycle, a real Python worker trains. */
 let stack: TestStack;
@@ -79,6 +80,20 @@ test('sklearn trainer: trained in Python, gated against the built-in champion on
   });
   const info = (await (await fetch(`${stack.serverUrl}/v1/models/${name}`)).json()) as { format: string; version: number };
   expect(info).toMatchObject({ version: 2, format: ONNX_MODEL_FORMAT });
+
+  // Integrity: altered ONNX bytes, or reference predictions the model does not reproduce, are refused at load.
+  const copy = join(tempDir('onnx-integrity'), name);
+  mkdirSync(copy);
+  const envelopePath = waiting.candidate?.artifactPath ?? '';
+  const onnxBytes = readFileSync(join(dirname(envelopePath), envelope.onnx.file));
+  const store = new ArtifactStore(dirname(copy));
+  writeFileSync(join(copy, envelope.onnx.file), Buffer.concat([onnxBytes, Buffer.from([0])]));
+  writeFileSync(join(copy, 'tampered-bytes.json'), JSON.stringify(envelope));
+  await expect(store.classifier(join(copy, 'tampered-bytes.json'))).rejects.toThrow(/ONNX file .* has sha256 .*, its envelope says/);
+  writeFileSync(join(copy, envelope.onnx.file), onnxBytes);
+  const shifted = envelope.reference.probabilities.map((row) => row.map((p, c) => (c === 0 ? p + 1e-3 : p)));
+  writeFileSync(join(copy, 'tampered-reference.json'), JSON.stringify({ ...envelope, reference: { ...envelope.reference, probabilities: shifted } }));
+  await expect(store.classifier(join(copy, 'tampered-reference.json'))).rejects.toThrow(/differs from its reference predictions/);
 });
 
 test('python trainer: a user function that raises fails the run at once with its message; nothing is registered', async () => {
