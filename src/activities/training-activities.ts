@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { FailureType, gateChecks, isBuiltinTraining, summarizeMetrics, type BuiltinTraining, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
 import { evaluateProbabilities, trainModel, type TrainState, type TrainingRecipe } from '../domain/ml';
 import { readSpecSplit } from './spec-split';
+import { builtinEnvironment } from './environment-fingerprint';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
@@ -100,7 +101,15 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       const stored = await artifacts.put(artifact);
       await rm(checkpointPath, { force: true });
       log.info({ model: spec.name, artifact: stored.sha256, loss: artifact.trainedOn.finalLoss }, 'candidate trained');
-      return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.length, testRows: test.length, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
+      return {
+        artifactPath: stored.path,
+        artifactSha256: stored.sha256,
+        trainRows: train.length,
+        testRows: test.length,
+        epochs: artifact.trainedOn.epochs,
+        finalLoss: artifact.trainedOn.finalLoss,
+        environment: { ...builtinEnvironment() },
+      };
     },
 
     /**

@@ -46,7 +46,8 @@ async function post(path: string, body: unknown) {
 test('sklearn trainer: trained in Python, gated against the built-in champion on the same split, approved, served from ONNX', async () => {
   const name = 'weather-sklearn';
   const builtin = await startLifecycle(stack.client, stack.config, { spec: spec({ name }), requestedBy: 'test-suite' });
-  await waitForStage(stack.client, builtin.workflowId, ['awaiting-approval']);
+  const builtinWaiting = await waitForStage(stack.client, builtin.workflowId, ['awaiting-approval']);
+  expect(builtinWaiting.candidate?.environment).toMatchObject({ runtime: `node ${process.version}`, lockfileSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   await sendDecision(stack.client, builtin.workflowId, 'approve', { approver: 'alice' });
   expect(await builtin.handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
 

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import os
 import sys
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -16,6 +17,9 @@ from sklearn.pipeline import Pipeline
 
 from .failures import permanent
 from .preprocessing import spec_preprocessor
+
+# LightGBM remembers column names from the pipeline's fit and warns on every predict of the ONNX parity check.
+warnings.filterwarnings("ignore", message="X does not have valid feature names")
 
 
 def _import_attr(module_name: str, attr: str, what: str) -> Any:
