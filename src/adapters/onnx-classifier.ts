@@ -46,9 +46,15 @@ export class OnnxClassifier implements Classifier {
    * @throws ArtifactIntegrityError when the model's outputs do not match the envelope or its references.
    */
   static async open(artifact: OnnxArtifact, bytes: Uint8Array): Promise<OnnxClassifier> {
-    const session = await InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const session = await InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
     if (!session.outputNames.includes(artifact.onnx.probabilityOutput)) {
-      throw new ArtifactIntegrityError(`ONNX model of ${artifact.modelName} has no output "${artifact.onnx.probabilityOutput}" (outputs: ${session.outputNames.join(', ')})`);
+      throw new ArtifactIntegrityError(
+        `ONNX model of ${artifact.modelName} has no output "${artifact.onnx.probabilityOutput}" (outputs: ${session.outputNames.join(', ')})`,
+      );
     }
     const model = new OnnxClassifier(session, artifact);
     await model.checkReference();
@@ -60,9 +66,14 @@ export class OnnxClassifier implements Classifier {
     // All outputs: onnxruntime-node 1.23 answers a fetch list of ['probabilities'] with 'label' only.
     const out = await this.session.run(feedsOf(this.features, rows));
     const tensor = out[this.artifact.onnx.probabilityOutput];
-    if (!tensor) throw new ArtifactIntegrityError(`ONNX model of ${this.modelName} returned no "${this.artifact.onnx.probabilityOutput}" output`);
+    if (!tensor)
+      throw new ArtifactIntegrityError(
+        `ONNX model of ${this.modelName} returned no "${this.artifact.onnx.probabilityOutput}" output`,
+      );
     if (tensor.dims.length !== 2 || tensor.dims[1] !== this.classes.length) {
-      throw new ArtifactIntegrityError(`ONNX model of ${this.modelName} returned shape [${tensor.dims.join(', ')}], expected [n, ${this.classes.length}]`);
+      throw new ArtifactIntegrityError(
+        `ONNX model of ${this.modelName} returned shape [${tensor.dims.join(', ')}], expected [n, ${this.classes.length}]`,
+      );
     }
     return Float64Array.from(tensor.data as Float32Array);
   }
@@ -72,9 +83,13 @@ export class OnnxClassifier implements Classifier {
     const { rows, probabilities } = this.artifact.reference;
     const actual = await this.probabilityMatrix(rows);
     let worst = 0;
-    probabilities.forEach((expected, i) => expected.forEach((p, c) => (worst = Math.max(worst, Math.abs((actual[i * expected.length + c] as number) - p)))));
+    probabilities.forEach((expected, i) =>
+      expected.forEach((p, c) => (worst = Math.max(worst, Math.abs((actual[i * expected.length + c] as number) - p)))),
+    );
     if (!(worst <= ONNX_REFERENCE_TOLERANCE)) {
-      throw new ArtifactIntegrityError(`ONNX model of ${this.modelName} differs from its reference predictions by ${worst} (> ${ONNX_REFERENCE_TOLERANCE})`);
+      throw new ArtifactIntegrityError(
+        `ONNX model of ${this.modelName} differs from its reference predictions by ${worst} (> ${ONNX_REFERENCE_TOLERANCE})`,
+      );
     }
   }
 }

@@ -30,7 +30,12 @@ const seedSchema = z.number().int().min(0).optional();
 export const sklearnTrainingSchema = z
   .object({
     trainer: z.literal('sklearn'),
-    estimator: z.string().regex(/^sklearn(\.[A-Za-z_][A-Za-z0-9_]*)+$/, 'a scikit-learn class path, e.g. sklearn.linear_model.LogisticRegression'),
+    estimator: z
+      .string()
+      .regex(
+        /^sklearn(\.[A-Za-z_][A-Za-z0-9_]*)+$/,
+        'a scikit-learn class path, e.g. sklearn.linear_model.LogisticRegression',
+      ),
     params: paramsSchema,
     seed: seedSchema,
   })
@@ -44,7 +49,9 @@ export const pythonTrainingSchema = z
   .object({
     trainer: z.literal('python'),
     /** `package.module:function`, found on the training worker's MLOPS_TRAINER_PATH. */
-    entrypoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$/, 'module:function, e.g. my_package.train:fit'),
+    entrypoint: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$/, 'module:function, e.g. my_package.train:fit'),
     params: paramsSchema,
     seed: seedSchema,
   })

@@ -9,7 +9,10 @@ export const trainerFixtures = join(repoRoot, 'test/fixtures/trainers');
 /** The training worker's venv python, installed by scripts/ensure-python-trainer.sh when missing. */
 export function trainerPython(): string {
   const python = join(pythonTrainerDir, '.venv/bin/python');
-  if (!existsSync(python)) execFileSync('bash', [join(repoRoot, 'scripts/ensure-python-trainer.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(python))
+    execFileSync('bash', [join(repoRoot, 'scripts/ensure-python-trainer.sh')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   return python;
 }
 
@@ -38,7 +41,9 @@ export async function startPythonTrainer(env: Record<string, string>): Promise<P
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`python training worker exited (${code}) before it was ready:\n${out}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`python training worker exited (${code}) before it was ready:\n${out}`)),
+    );
   });
   return {
     child,

@@ -7,14 +7,20 @@ import { pythonTrainerDir, trainerPython } from '../support/python-trainer';
  * challenger would be compared on different rows. These run the Python ports on the same inputs.
  */
 function runPython(code: string, input: unknown): unknown {
-  const out = execFileSync(trainerPython(), ['-c', code], { cwd: pythonTrainerDir, input: JSON.stringify(input), encoding: 'utf8' });
+  const out = execFileSync(trainerPython(), ['-c', code], {
+    cwd: pythonTrainerDir,
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
 test('the Python split selects the same held-out rows as the built-in one (labels of every kind, odd sizes)', () => {
   const rng = new SeededRandom(3);
   const names = ['sun', 'rain', 'Fog', 'fog', 'Éclair', 'snow', 'a', '10', '9'];
-  const labels = Array.from({ length: 3001 }, (_, i) => (i === 17 ? 'singleton' : (names[Math.floor(rng.next() * names.length)] as string)));
+  const labels = Array.from({ length: 3001 }, (_, i) =>
+    i === 17 ? 'singleton' : (names[Math.floor(rng.next() * names.length)] as string),
+  );
   const cases = [
     { testFraction: 0.25, seed: 42 },
     { testFraction: 0.1, seed: 7 },

@@ -41,7 +41,12 @@ test('sklearn and LightGBM export parity-checked ONNX; refused estimators and pa
     ],
   };
   const trainings = [
-    { trainer: 'sklearn', estimator: 'sklearn.ensemble.HistGradientBoostingClassifier', params: { max_iter: 30 }, seed: 7 },
+    {
+      trainer: 'sklearn',
+      estimator: 'sklearn.ensemble.HistGradientBoostingClassifier',
+      params: { max_iter: 30 },
+      seed: 7,
+    },
     { trainer: 'lightgbm', params: { n_estimators: 20, num_leaves: 7 }, seed: 7 },
     { trainer: 'sklearn', estimator: 'sklearn.ensemble.NoSuchForest', params: {} },
     { trainer: 'sklearn', estimator: 'sklearn.linear_model.LogisticRegression', params: { bogus: 1 } },
@@ -64,5 +69,8 @@ test('sklearn and LightGBM export parity-checked ONNX; refused estimators and pa
   expect(unknown).toMatchObject({ ...permanent, message: expect.stringMatching(/has no attribute 'NoSuchForest'/) });
   expect(badParam).toMatchObject({ ...permanent, message: expect.stringMatching(/refuses params \['bogus'\]/) });
   expect(badValue).toMatchObject({ ...permanent, message: expect.stringMatching(/failed to fit: The 'C' parameter/) });
-  expect(regressor).toMatchObject({ ...permanent, message: expect.stringMatching(/not a classifier with predict_proba/) });
+  expect(regressor).toMatchObject({
+    ...permanent,
+    message: expect.stringMatching(/not a classifier with predict_proba/),
+  });
 });

@@ -8,7 +8,13 @@ import { MODEL_FORMAT, modelArtifactSchema, type ModelArtifact } from './model-a
  */
 export const ONNX_MODEL_FORMAT = 'temporal-mlops/onnx@1';
 
-const metricsSchema = z.object({ accuracy: z.number(), macroF1: z.number(), logLoss: z.number(), rows: z.number().int(), auc: z.number().nullable().optional() });
+const metricsSchema = z.object({
+  accuracy: z.number(),
+  macroF1: z.number(),
+  logLoss: z.number(),
+  rows: z.number().int(),
+  auc: z.number().nullable().optional(),
+});
 
 export const onnxArtifactSchema = z.object({
   format: z.literal(ONNX_MODEL_FORMAT),
@@ -24,7 +30,12 @@ export const onnxArtifactSchema = z.object({
     probabilityOutput: z.string().min(1),
   }),
   trainer: z.object({ kind: z.string(), name: z.string(), params: z.record(z.string(), z.unknown()) }),
-  trainedOn: z.object({ datasetId: z.string(), rows: z.number().int(), epochs: z.number().int(), finalLoss: z.number() }),
+  trainedOn: z.object({
+    datasetId: z.string(),
+    rows: z.number().int(),
+    epochs: z.number().int(),
+    finalLoss: z.number(),
+  }),
   environment: z.record(z.string(), z.unknown()),
   /** The trainer's own held-out metrics (same split and definitions as the evaluator's), for cross-checking. */
   holdoutMetrics: metricsSchema,

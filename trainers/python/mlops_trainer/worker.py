@@ -24,7 +24,8 @@ from .activities import train_candidate_activity
 
 
 async def main() -> None:
-    logging.basicConfig(level=os.environ.get("MLOPS_TRAINER_LOG_LEVEL", "INFO"), format="%(levelname)s %(name)s %(message)s")
+    level = os.environ.get("MLOPS_TRAINER_LOG_LEVEL", "INFO")
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
     address = os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233")
     queue = os.environ.get("MLOPS_TRAINING_TASK_QUEUE", "mlops-training")
     client = await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"))
