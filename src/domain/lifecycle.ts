@@ -104,6 +104,8 @@ export interface LifecycleStatus {
   readonly reportId?: string;
   readonly dataset?: DatasetSnapshot;
   readonly validation?: ValidationReport;
+  /** Who trains: the trainer, and for external ones the task queue whose worker must pick the work up. */
+  readonly training?: { readonly trainer: string; readonly taskQueue?: string };
   readonly candidate?: CandidateRef;
   readonly version?: number;
   readonly evaluation?: EvaluationReport;

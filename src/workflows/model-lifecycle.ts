@@ -113,11 +113,12 @@ export async function modelLifecycleWorkflow(rawInput: LifecycleInput): Promise<
     throw ApplicationFailure.create({ type: FailureType.DatasetInvalid, message: status.failure ?? 'dataset invalid', nonRetryable: true, details: [validation] });
   }
 
-  enter('training');
-  // External trainers run on the training task queue; the summary names it, so a run waiting for a missing
-  // Python worker says where. Built-in runs schedule exactly as before (no new command, histories replay).
+  // External trainers run on the training task queue; status, details and the activity summary name it, so a
+  // run waiting for a missing Python worker says where. Built-in runs schedule exactly as before (histories replay).
   const external = !isBuiltinTraining(spec.training);
   const trainingQueue = input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE;
+  update({ training: { trainer: describeTrainer(spec.training), ...(external ? { taskQueue: trainingQueue } : {}) } });
+  enter('training');
   const trainingOptions = external ? { ...trainingStepOptions, taskQueue: trainingQueue } : trainingStepOptions;
   const trainSummary = `train ${describeTrainer(spec.training)}${external ? ` on task queue ${trainingQueue}` : ''}`;
   const candidate = await activities(trainingOptions, trainSummary).trainCandidate({ spec, snapshot });

@@ -148,7 +148,7 @@ test('python trainer: a user function that raises fails the run at once with its
     name,
     training: { trainer: 'python', entrypoint: 'failing_trainer:fit', params: { reason: 'labels look wrong' } },
   });
-  const { handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite' });
+  const { workflowId: id, handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite' });
   const err = await handle.result().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const activity = (err as WorkflowFailedError).cause as ActivityFailure;
@@ -159,6 +159,9 @@ test('python trainer: a user function that raises fails the run at once with its
   expect(cause.nonRetryable).toBe(true);
   expect(cause.message).toContain('fixture trainer refuses to fit: labels look wrong');
   expect(stack.registry.listVersions(name)).toEqual([]);
+  // `mlops status` shows the Python message, not just "Activity task failed".
+  const view = await describeLifecycle(stack.client, id);
+  expect(view.failure).toMatch(/^TrainingFailed: .*fixture trainer refuses to fit: labels look wrong/);
 });
 
 test('python trainer: a user function on MLOPS_TRAINER_PATH trains a candidate that reaches the approval gate', async () => {
@@ -196,7 +199,8 @@ test('no training worker on the queue: the run waits visibly, naming the queue, 
   expect(scheduled?.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(lateQueue);
   const summary = Buffer.from(scheduled?.userMetadata?.summary?.data ?? new Uint8Array()).toString('utf8');
   expect(summary).toContain(`on task queue ${lateQueue}`);
-  expect((await describeLifecycle(stack.client, workflowId)).status?.stage).toBe('training');
+  const status = (await describeLifecycle(stack.client, workflowId)).status;
+  expect(status).toMatchObject({ stage: 'training', training: { trainer: sklearnTraining.estimator, taskQueue: lateQueue } });
 
   const late = await startPythonTrainer({
     TEMPORAL_ADDRESS: stack.config.temporal.address,

@@ -9,6 +9,7 @@ function render(s: LifecycleStatus): string[] {
   if (s.version !== undefined) lines.push(`version:      ${s.version}`);
   if (s.dataset) lines.push(`dataset:      ${s.dataset.id.slice(0, 16)}… ${s.dataset.rowCount} rows from ${s.dataset.sourcePath}`);
   if (s.validation) lines.push(`validation:   ${s.validation.passed ? 'passed' : `failed — ${s.validation.failures.join('; ')}`}`);
+  if (s.training) lines.push(`trainer:      ${s.training.trainer}${s.training.taskQueue ? ` (task queue ${s.training.taskQueue})` : ''}`);
   if (s.evaluation) {
     const e = s.evaluation;
     lines.push('', renderComparison(e), '');
