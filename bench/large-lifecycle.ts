@@ -14,7 +14,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { SqliteRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
-import { modelSpecSchema, parseConfig } from '../src/domain';
+import { modelSpecSchema, parseConfig, type BuiltinTraining } from '../src/domain';
 import { splitFrame, trainOnFrame } from '../src/domain/ml';
 import { createLifecycleWorker, openActivityDeps } from '../src/workers';
 
@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   const frame = await deps.datasets.readFrame({ snapshotPath: status.dataset?.snapshotPath ?? '' }, [...spec.features, { name: 'status', type: 'categorical' }]);
   const { train } = splitFrame(frame, 'status', spec.split.testFraction, spec.split.seed);
   const t1 = Date.now();
-  await trainOnFrame(train, { modelName: 'direct', datasetId: 'direct', target: 'status', features: spec.features, testFraction: spec.split.testFraction, splitSeed: spec.split.seed, ...spec.training });
+  const training = spec.training as BuiltinTraining;
+  await trainOnFrame(train, { modelName: 'direct', datasetId: 'direct', target: 'status', features: spec.features, testFraction: spec.split.testFraction, splitSeed: spec.split.seed, ...training });
   const directFit = Date.now() - t1;
 
   console.log(`lifecycle on ${status.dataset?.rowCount.toLocaleString('en')} rows (flights-3m, binary status), stage ${status.stage}: ${(toGate / 1000).toFixed(1)} s from start to the approval gate`);

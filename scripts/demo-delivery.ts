@@ -22,7 +22,7 @@ const CHAPTER = 'chapter 2 (progressive delivery)';
 
 export async function deliveryDemo(ctx: DemoContext & { spec: ModelSpec; rows: readonly WeatherRow[] }): Promise<void> {
   const { client, config, say } = ctx;
-  const spec: ModelSpec = { ...ctx.spec, training: { ...ctx.spec.training, seed: ctx.spec.training.seed + 1 } };
+  const spec: ModelSpec = { ...ctx.spec, training: { ...ctx.spec.training, seed: (ctx.spec.training.seed ?? 7) + 1 } };
   const d = spec.deployment;
   const asked = `the spec asks for a ${d.strategy} rollout; this chapter shows a canary`;
   expectStory(d.strategy === 'canary', CHAPTER, asked);

@@ -19,7 +19,7 @@ import {
 } from '../src/client';
 import { ArtifactStore, SqliteRegistry } from '../src/adapters';
 import { runCli } from '../src/cli/main';
-import { LoadedModel } from '../src/domain/ml';
+import { predictRows } from '../src/domain/ml';
 import { loadSpecFile } from '../src/cli/commands/run';
 import {
   monitorScheduleId,
@@ -90,9 +90,9 @@ async function scoreVersion(config: AppConfig, model: string, version: number, r
   const registry = new SqliteRegistry(config.registryPath);
   try {
     const row = registry.getVersion(model, version);
-    const artifact = await new ArtifactStore(config.artifactDir).get(row.artifactPath, row.artifactSha256);
-    const loaded = new LoadedModel(artifact);
-    return rows.filter((d) => loaded.predict(featuresOf(d)).label === d.weather).length / rows.length;
+    const { model: classifier } = await new ArtifactStore(config.artifactDir).classifier(row.artifactPath, row.artifactSha256);
+    const predictions = await predictRows(classifier, rows.map((d) => ({ precipitation: d.precipitation, temp_max: d.temp_max, temp_min: d.temp_min, wind: d.wind })));
+    return predictions.filter((p, i) => p.label === rows[i]?.weather).length / rows.length;
   } finally {
     registry.close();
   }

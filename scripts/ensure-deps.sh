@@ -23,6 +23,9 @@ if ! node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').ge
   npm rebuild better-sqlite3 --loglevel=error
   node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get(); require('@duckdb/node-api')"
 fi
+# onnxruntime-node serves ONNX models. Its install script (denied in package.json allowScripts) would
+# download GPU binaries from a host we cannot reach; the CPU binding ships in the package: check it loads.
+node -e "require('onnxruntime-node').InferenceSession" >/dev/null
 
 "$root/scripts/temporal-server.sh" cli >/dev/null
 

@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/ensure-deps.sh"
+# The Python training worker (external trainers): its pinned venv, installed on first run (a few minutes).
+"$root/scripts/ensure-python-trainer.sh" >/dev/null
 
 export TEMPORAL_PORT="${MLOPS_TEST_TEMPORAL_PORT:-7288}" TEMPORAL_DB_FILE=memory TEMPORAL_HEADLESS=1
 export MLOPS_TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"

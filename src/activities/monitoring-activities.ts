@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   FailureType,
+  isBuiltinTraining,
   judgeWindow,
   monitorPolicy,
   monitorWindow,
@@ -124,9 +125,11 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       );
       log.info({ model: input.model, report: input.reportId, ...built }, 'retrain dataset prepared');
       // The retrain data policy: labelled recent rows weigh `labelledWeight` base rows in the loss.
-      const weighted = built.labelledRows > 0 && retrain.labelledWeight !== 1 && spec.training.solver === 'lbfgs';
+      // (Built-in L-BFGS training only; external trainers get the rows unweighted.)
+      const builtin = isBuiltinTraining(spec.training) ? spec.training : null;
+      const weighted = built.labelledRows > 0 && retrain.labelledWeight !== 1 && builtin?.solver === 'lbfgs';
       const rowWeights = { column: RETRAIN_SOURCE_COLUMN, weights: { labelled: retrain.labelledWeight, base: 1 }, otherwise: 1 };
-      const training = weighted ? { ...spec.training, rowWeights } : spec.training;
+      const training = weighted && builtin ? { ...builtin, rowWeights } : spec.training;
       const retrainSpec: ModelSpec = { ...spec, dataset: { path: built.path, format: 'parquet' }, training };
       return { spec: retrainSpec, datasetPath: built.path, baseRows: built.baseRows, labelledRows: built.labelledRows };
     },

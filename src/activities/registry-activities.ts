@@ -23,7 +23,15 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
         datasetPath: input.snapshot.snapshotPath,
         datasetRows: input.snapshot.rowCount,
         spec: input.spec,
-        params: { ...input.spec.training, split: input.spec.split, epochsRun: input.candidate.epochs, finalLoss: input.candidate.finalLoss },
+        params: {
+          ...input.spec.training,
+          split: input.spec.split,
+          epochsRun: input.candidate.epochs,
+          finalLoss: input.candidate.finalLoss,
+          // External trainers report what produced the model: kept with the version to rebuild it.
+          ...(input.candidate.format ? { artifactFormat: input.candidate.format } : {}),
+          ...(input.candidate.environment ? { environment: input.candidate.environment } : {}),
+        },
         metrics: input.evaluation.candidate,
         evaluation: input.evaluation,
         artifactPath: input.candidate.artifactPath,

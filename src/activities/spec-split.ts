@@ -1,4 +1,4 @@
-import type { DatasetSnapshot, ModelSpec } from '../domain';
+import { isBuiltinTraining, type DatasetSnapshot, type ModelSpec } from '../domain';
 import { splitFrame, type FeatureRef, type Frame } from '../domain/ml';
 import type { ActivityDeps } from './deps';
 
@@ -9,7 +9,8 @@ export async function readSpecFrameSplit(
   snapshot: Pick<DatasetSnapshot, 'snapshotPath'>,
   extraColumns: readonly FeatureRef[] = [],
 ): Promise<{ train: Frame; test: Frame }> {
-  const weights = spec.training.rowWeights ? [{ name: spec.training.rowWeights.column, type: 'categorical' as const }] : [];
+  const rowWeights = isBuiltinTraining(spec.training) ? spec.training.rowWeights : undefined;
+  const weights = rowWeights ? [{ name: rowWeights.column, type: 'categorical' as const }] : [];
   const columns = [...spec.features, ...extraColumns, ...weights, { name: spec.target.name, type: 'categorical' as const }];
   const frame = await datasets.readFrame(snapshot, columns);
   return splitFrame(frame, spec.target.name, spec.split.testFraction, spec.split.seed);

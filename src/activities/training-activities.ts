@@ -1,9 +1,27 @@
 import { Context } from '@temporalio/activity';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FailureType, gateChecks, summarizeMetrics, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec } from '../domain';
-import { classesOfFrame, evaluateOnFrame, trainOnFrame, type FrameTrainingState, type SolverSettings, type TrainingRecipe } from '../domain/ml';
+import {
+  FailureType,
+  gateChecks,
+  isBuiltinTraining,
+  summarizeMetrics,
+  type BuiltinTraining,
+  type CandidateRef,
+  type DatasetSnapshot,
+  type EvaluationReport,
+  type ModelSpec,
+} from '../domain';
+import {
+  classesOfFrame,
+  evaluateFrameProbabilities,
+  trainOnFrame,
+  type FrameTrainingState,
+  type SolverSettings,
+  type TrainingRecipe,
+} from '../domain/ml';
 import { readSpecFrameSplit } from './spec-split';
+import { builtinEnvironment } from './environment-fingerprint';
 import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { failure } from './failures';
@@ -23,7 +41,7 @@ export interface TrainingProgress {
 
 const CHECKPOINT_EVERY_MS = 1000;
 
-function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe & SolverSettings {
+function recipeOf(spec: ModelSpec, training: BuiltinTraining, snapshot: DatasetSnapshot): TrainingRecipe & SolverSettings {
   return {
     modelName: spec.name,
     datasetId: snapshot.id,
@@ -32,15 +50,15 @@ function recipeOf(spec: ModelSpec, snapshot: DatasetSnapshot): TrainingRecipe & 
     ...(spec.target.classes ? { classes: spec.target.classes } : {}),
     testFraction: spec.split.testFraction,
     splitSeed: spec.split.seed,
-    epochs: spec.training.epochs,
-    learningRate: spec.training.learningRate,
-    l2: spec.training.l2,
-    seed: spec.training.seed,
-    classWeight: spec.training.classWeight,
-    solver: spec.training.solver,
-    ...(spec.training.rowWeights ? { rowWeights: spec.training.rowWeights } : {}),
-    maxIterations: spec.training.maxIterations,
-    tolerance: spec.training.tolerance,
+    epochs: training.epochs,
+    learningRate: training.learningRate,
+    l2: training.l2,
+    seed: training.seed,
+    classWeight: training.classWeight,
+    solver: training.solver,
+    ...(training.rowWeights ? { rowWeights: training.rowWeights } : {}),
+    maxIterations: training.maxIterations,
+    tolerance: training.tolerance,
   };
 }
 
@@ -86,6 +104,12 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     async trainCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<CandidateRef> {
       const ctx = Context.current();
       const { spec, snapshot } = input;
+      const training = spec.training;
+      if (!isBuiltinTraining(training)) {
+        // The workflow sends external trainers to the training task queue; reaching here is a routing bug.
+        const message = `trainer "${training.trainer}" runs on the training task queue, not in the TypeScript worker`;
+        throw failure(FailureType.SpecInvalid, message);
+      }
       const { train, test } = await readSpecFrameSplit(datasets, spec, snapshot);
       if (classesOfFrame(train, spec.target.name).length < 2) {
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
@@ -96,13 +120,13 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       let resumeFrom: FrameTrainingState | undefined;
       if (previous?.checkpointPath) {
         const stored = await readFile(previous.checkpointPath, 'utf8').then((b) => JSON.parse(b) as StoredCheckpoint).catch(() => undefined);
-        resumeFrom = stored ? fromStored(stored, spec.training.solver) : undefined;
+        resumeFrom = stored ? fromStored(stored, training.solver) : undefined;
         if (resumeFrom) log.info({ model: spec.name, ...progressOf(resumeFrom), attempt: ctx.info.attempt }, 'resuming training from checkpoint');
       }
-      const cap = spec.training.solver === 'lbfgs' ? spec.training.maxIterations : spec.training.epochs;
+      const cap = training.solver === 'lbfgs' ? training.maxIterations : training.epochs;
       let lastCheckpoint = Date.now();
       let checkpointed: string | undefined = resumeFrom ? previous?.checkpointPath : undefined;
-      const { artifact } = await trainOnFrame(train, recipeOf(spec, snapshot), {
+      const { artifact } = await trainOnFrame(train, recipeOf(spec, training, snapshot), {
         ...(resumeFrom ? { resumeFrom } : {}),
         onProgress: async (state) => {
           if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -122,10 +146,21 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       const stored = await artifacts.put(artifact);
       await rm(checkpointPath, { force: true });
       log.info({ model: spec.name, artifact: stored.sha256, loss: artifact.trainedOn.finalLoss }, 'candidate trained');
-      return { artifactPath: stored.path, artifactSha256: stored.sha256, trainRows: train.rows, testRows: test.rows, epochs: artifact.trainedOn.epochs, finalLoss: artifact.trainedOn.finalLoss };
+      return {
+        artifactPath: stored.path,
+        artifactSha256: stored.sha256,
+        trainRows: train.rows,
+        testRows: test.rows,
+        epochs: artifact.trainedOn.epochs,
+        finalLoss: artifact.trainedOn.finalLoss,
+        environment: { ...builtinEnvironment() },
+      };
     },
 
-    /** Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. */
+    /**
+     * Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. Any
+     * artifact kind (built-in JSON or ONNX from an external trainer) is scored here, by the same code.
+     */
     async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
       const step = `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}`;
       return heartbeatWhile({ step }, () => evaluate(input));
@@ -139,7 +174,6 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     candidate: CandidateRef;
   }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
-    const candidateArtifact = await artifacts.get(candidate.artifactPath, candidate.artifactSha256);
     const production = registry.findByAlias(spec.name, 'production');
     const championArtifact = production ? await artifacts.get(production.artifactPath, production.artifactSha256) : null;
     const missing = championArtifact?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
@@ -148,11 +182,15 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       ? []
       : (championArtifact?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
     const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
-    const candidateMetrics = summarizeMetrics(evaluateOnFrame(candidateArtifact, test, spec.target.name));
+    const score = async (path: string, sha256: string) => {
+      const { model } = await artifacts.classifier(path, sha256);
+      const probabilities = await model.frameProbabilityMatrix(test);
+      return summarizeMetrics(evaluateFrameProbabilities(model.classes, probabilities, test, spec.target.name));
+    };
+    const candidateMetrics = await score(candidate.artifactPath, candidate.artifactSha256);
     let champion: EvaluationReport['champion'] = null;
-    if (production && championArtifact && missing.length === 0) {
-      const metrics = summarizeMetrics(evaluateOnFrame(championArtifact, test, spec.target.name));
-      champion = { version: production.version, metrics };
+    if (production && missing.length === 0) {
+      champion = { version: production.version, metrics: await score(production.artifactPath, production.artifactSha256) };
     } else if (production) {
       log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
     }

@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { modelArtifactSchema, type ModelArtifact } from '../domain/ml';
+import { builtinClassifier, isBuiltinArtifact, storedArtifactSchema, type Classifier, type ModelArtifact, type OnnxArtifact, type StoredArtifact } from '../domain/ml';
 
 export class ArtifactIntegrityError extends Error {
   override name = 'ArtifactIntegrityError';
 }
 
-/** Local, content-addressed artifact store: `<dir>/<model>/<sha256>.json`; writes are atomic. */
+const sha256Of = (body: string | Uint8Array): string => createHash('sha256').update(body).digest('hex');
+
+/**
+ * Local, content-addressed artifact store: `<dir>/<model>/<sha256>.json`; writes are atomic. External
+ * trainers write the same way: an ONNX envelope `<sha256>.json` beside its model bytes `<sha256>.onnx`.
+ */
 export class ArtifactStore {
   constructor(private readonly dir: string) {}
 
   async put(artifact: ModelArtifact): Promise<{ path: string; sha256: string }> {
     const body = JSON.stringify(artifact);
-    const sha256 = createHash('sha256').update(body).digest('hex');
+    const sha256 = sha256Of(body);
     const path = resolve(join(this.dir, artifact.modelName, `${sha256}.json`));
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
@@ -22,16 +27,34 @@ export class ArtifactStore {
     return { path, sha256 };
   }
 
-  /** Loads and verifies an artifact against the hash the registry recorded. */
-  async get(path: string, expectedSha256?: string): Promise<ModelArtifact> {
+  /** Loads and verifies an artifact (built-in or ONNX envelope) against the hash the registry recorded. */
+  async get(path: string, expectedSha256?: string): Promise<StoredArtifact> {
     const body = await readFile(path, 'utf8');
     if (expectedSha256) {
-      const actual = createHash('sha256').update(body).digest('hex');
+      const actual = sha256Of(body);
       if (actual !== expectedSha256) throw new ArtifactIntegrityError(`artifact ${path} has sha256 ${actual}, registry says ${expectedSha256}`);
     }
-    const parsed = modelArtifactSchema.safeParse(JSON.parse(body));
+    const parsed = storedArtifactSchema.safeParse(JSON.parse(body));
     if (!parsed.success) throw new ArtifactIntegrityError(`artifact ${path} is not a model artifact: ${parsed.error.message}`);
     return parsed.data;
+  }
+
+  /** The ONNX bytes an envelope names, from the envelope's folder, verified against the envelope's hash. */
+  async onnxBytes(envelopePath: string, artifact: OnnxArtifact): Promise<Uint8Array> {
+    const path = join(dirname(envelopePath), artifact.onnx.file);
+    const bytes = await readFile(path);
+    const actual = sha256Of(bytes);
+    if (actual !== artifact.onnx.sha256) throw new ArtifactIntegrityError(`ONNX file ${path} has sha256 ${actual}, its envelope says ${artifact.onnx.sha256}`);
+    return bytes;
+  }
+
+  /** A verified artifact, ready to score: built-in in-process math or an ONNX session. */
+  async classifier(path: string, expectedSha256?: string): Promise<{ artifact: StoredArtifact; model: Classifier }> {
+    const artifact = await this.get(path, expectedSha256);
+    if (isBuiltinArtifact(artifact)) return { artifact, model: builtinClassifier(artifact) };
+    // Loaded on demand: processes that never meet an ONNX model never load the native runtime.
+    const { OnnxClassifier } = await import('./onnx-classifier');
+    return { artifact, model: await OnnxClassifier.open(artifact, await this.onnxBytes(path, artifact)) };
   }
 
   checkpointPath(modelName: string, key: string): string {

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { LIFECYCLE_WORKFLOW_TYPE, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpec } from '../domain';
 import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
 import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
@@ -28,6 +28,7 @@ export async function startLifecycle(
     spec: args.spec,
     requestedBy: args.requestedBy,
     trigger,
+    trainingTaskQueue: config.temporal.trainingTaskQueue,
     ...(args.reason ? { reason: args.reason } : {}),
     ...(args.specSource ? { specSource: args.specSource } : {}),
   };
@@ -63,6 +64,16 @@ export interface LifecycleView {
   readonly failure?: string;
 }
 
+/**
+ * The message that says what went wrong: the first ApplicationFailure in the cause chain (an activity's
+ * "Activity task failed" wraps the failure the activity raised, e.g. a Python trainer's), with its type.
+ */
+function rootCauseMessage(err: Error): string {
+  let failure: Error = err;
+  while (!(failure instanceof ApplicationFailure) && failure.cause instanceof Error) failure = failure.cause;
+  return failure instanceof ApplicationFailure && failure.type ? `${failure.type}: ${failure.message}` : failure.message;
+}
+
 /** Status of a run: its query answer plus the execution state; a closed run's result or failure too. */
 export async function describeLifecycle(client: Client, workflowId: string): Promise<LifecycleView> {
   const handle = lifecycleHandle(client, workflowId);
@@ -74,7 +85,7 @@ export async function describeLifecycle(client: Client, workflowId: string): Pro
   if (execution === 'FAILED') {
     const failure = await handle.result().then(
       () => undefined,
-      (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+      (err: Error) => rootCauseMessage(err),
     );
     return { ...base, ...(failure ? { failure } : {}) };
   }

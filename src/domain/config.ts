@@ -14,6 +14,8 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   MLOPS_TASK_QUEUE: z.string().min(1).default('mlops'),
+  /** Task queue the Python training worker serves; lifecycles send external trainers' activities there. */
+  MLOPS_TRAINING_TASK_QUEUE: z.string().min(1).default('mlops-training'),
   MLOPS_DATA_DIR: z.string().min(1).default('.data'),
   /**
    * Comma-separated folders users' datasets, labels files and retrain bases may be read from (besides the data
@@ -52,7 +54,7 @@ export const configSchema = z.object({
 });
 
 export interface AppConfig {
-  readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string };
+  readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string; readonly trainingTaskQueue: string };
   readonly dataDir: string;
   readonly registryPath: string;
   readonly artifactDir: string;
@@ -89,7 +91,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   }
   const c = parsed.data;
   return Object.freeze({
-    temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE }),
+    temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE, trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE }),
     dataDir: c.MLOPS_DATA_DIR,
     registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
     artifactDir: joinPath(c.MLOPS_DATA_DIR, 'artifacts'),

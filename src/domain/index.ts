@@ -4,6 +4,7 @@
  */
 export * from './failure-types';
 export * from './spec';
+export * from './training-spec';
 export * from './duration';
 export * from './dataset';
 export * from './dataset-filter';

@@ -26,6 +26,8 @@ export const lifecycleInputSchema = z
     reportId: z.string().max(200).optional(),
     /** The report's drift table and realized vs evaluated performance, shown to approvers (retrains). */
     evidence: retrainEvidenceSchema.optional(),
+    /** Task queue of external trainers (MLOPS_TRAINING_TASK_QUEUE, set by the client); default `mlops-training`. */
+    trainingTaskQueue: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -89,6 +91,12 @@ export interface CandidateRef {
   readonly testRows: number;
   readonly epochs: number;
   readonly finalLoss: number;
+  /** Artifact format: absent for the built-in JSON model, `temporal-mlops/onnx@1` from external trainers. */
+  readonly format?: string;
+  /** Which trainer produced it, e.g. `sklearn.linear_model.LogisticRegression` (external trainers). */
+  readonly trainer?: string;
+  /** Environment fingerprint of the training worker (runtime, library versions, requirements hash). */
+  readonly environment?: Record<string, unknown>;
 }
 
 export interface LifecycleStatus {
@@ -102,6 +110,8 @@ export interface LifecycleStatus {
   readonly evidence?: RetrainEvidence;
   readonly dataset?: DatasetSnapshot;
   readonly validation?: ValidationReport;
+  /** Who trains: the trainer, and for external ones the task queue whose worker must pick the work up. */
+  readonly training?: { readonly trainer: string; readonly taskQueue?: string };
   readonly candidate?: CandidateRef;
   readonly version?: number;
   readonly evaluation?: EvaluationReport;

@@ -3,6 +3,7 @@ import { approvalPolicySchema } from './governance/policy';
 import { deploymentSpecSchema } from './rollout/strategy';
 import { monitoringSpecSchema } from './monitoring/monitoring-spec';
 import { datasetWhereSchema } from './dataset-filter';
+import { BUILTIN_TRAINING_DEFAULTS, isBuiltinTraining, trainingSchema } from './training-spec';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -73,32 +74,8 @@ export const modelSpecSchema = z
       .object({ testFraction: z.number().gt(0).lt(1).default(0.25), seed: z.number().int().default(42) })
       .strict()
       .default({ testFraction: 0.25, seed: 42 }),
-    training: z
-      .object({
-        algorithm: z.literal('logistic-regression').default('logistic-regression'),
-        /** `lbfgs` minimizes the regularized loss to `tolerance`; `adam` runs `epochs` of mini-batch Adam (the earlier trainer). */
-        solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
-        /** L-BFGS: iteration cap and gradient tolerance (largest |∂loss/∂weight|). */
-        maxIterations: z.number().int().positive().max(100_000).default(500),
-        tolerance: z.number().positive().max(1).default(1e-5),
-        /** Adam only. */
-        epochs: z.number().int().positive().max(1_000_000).default(300),
-        learningRate: z.number().positive().default(0.5),
-        l2: z.number().min(0).default(0.001),
-        seed: z.number().int().default(7),
-        /** Balance classes by inverse frequency (useful for rare labels). */
-        classWeight: z.enum(['none', 'balanced']).default('none'),
-        /**
-         * Per-row loss weights from a column's value (e.g. a retrain's `mlops_source`: base vs labelled rows);
-         * values not listed weigh `otherwise`. L-BFGS only.
-         */
-        rowWeights: z
-          .object({ column: z.string().min(1), weights: z.record(z.string(), z.number().min(0)), otherwise: z.number().min(0).default(1) })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .prefault({}),
+    /** Built-in softmax regression (default) or an external trainer served on the training task queue. */
+    training: trainingSchema.default(BUILTIN_TRAINING_DEFAULTS),
     thresholds: thresholdsSchema.default({}),
     /** Who must approve, how many, in which stages, by when (see docs/governance.md). Default: one approval from anyone. */
     approval: approvalPolicySchema.prefault({}),
@@ -109,7 +86,7 @@ export const modelSpecSchema = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    if (spec.training.rowWeights && spec.training.solver !== 'lbfgs') {
+    if (isBuiltinTraining(spec.training) && spec.training.rowWeights && spec.training.solver !== 'lbfgs') {
       ctx.addIssue({ code: 'custom', message: 'row weights need solver "lbfgs"', path: ['training', 'rowWeights'] });
     }
     const names = new Set<string>();

@@ -1,6 +1,6 @@
 import type { ArtifactStore, SqliteRegistry } from '../adapters';
 import { counterRoutesToCandidate, idRoutesToCandidate, type PredictionRole } from '../domain';
-import { LoadedModel } from '../domain/ml';
+import { predictRows, type Classifier } from '../domain/ml';
 import { batchRequestSchema, singleRequestSchema } from './request-schema';
 
 /** One model version in memory, verified, warmed up and ready to answer. */
@@ -9,7 +9,10 @@ export interface LoadedVersion {
   readonly version: number;
   readonly loadedAt: string;
   readonly warmupMs: number;
-  readonly model: LoadedModel;
+  /** Built-in in-process model or an ONNX session; both score through the same interface. */
+  readonly model: Classifier;
+  /** `temporal-mlops/softmax-regression@1` or `temporal-mlops/onnx@1`. */
+  readonly format: string;
   readonly classes: readonly string[];
   readonly batchSchema: ReturnType<typeof batchRequestSchema>;
   readonly singleSchema: ReturnType<typeof singleRequestSchema>;
@@ -82,15 +85,15 @@ export class ModelRouter {
 
   private async loadFresh(name: string, version: number): Promise<LoadedVersion> {
     const row = this.registry.getVersion(name, version);
-    const artifact = await this.artifacts.get(row.artifactPath, row.artifactSha256);
+    // Verifies the artifact's hash (and, for ONNX, the model bytes' hash and the trainer's reference predictions).
+    const { artifact, model } = await this.artifacts.classifier(row.artifactPath, row.artifactSha256);
     if (artifact.modelName !== name) throw new VersionUnhealthyError(`artifact of ${name}@${version} belongs to model "${artifact.modelName}"`);
-    const model = new LoadedModel(artifact);
     const started = performance.now();
     // Warm-up doubles as the health check: rows of missing values must score to finite probabilities summing to 1.
     for (let i = 0; i < WARMUP_ROWS; i++) {
-      const p = model.predict({});
-      const total = Object.values(p.probabilities).reduce((a, b) => a + b, 0);
-      if (!Number.isFinite(total) || Math.abs(total - 1) > 1e-6) throw new VersionUnhealthyError(`${name}@${version} produced invalid probabilities on warm-up (sum ${total})`);
+      const [p] = await predictRows(model, [{}]);
+      const total = Object.values(p?.probabilities ?? {}).reduce((a, b) => a + b, 0);
+      if (!Number.isFinite(total) || Math.abs(total - 1) > 1e-5) throw new VersionUnhealthyError(`${name}@${version} produced invalid probabilities on warm-up (sum ${total})`);
     }
     const loadedVersion: LoadedVersion = {
       name,
@@ -98,6 +101,7 @@ export class ModelRouter {
       loadedAt: new Date().toISOString(),
       warmupMs: performance.now() - started,
       model,
+      format: artifact.format,
       classes: artifact.classes,
       batchSchema: batchRequestSchema(artifact),
       singleSchema: singleRequestSchema(artifact),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { noopPredictionSink, type PredictionRole } from '../domain';
-import type { Prediction } from '../domain/ml';
+import { predictRows, type Prediction } from '../domain/ml';
 import type { LoadedVersion, ModelRoute } from './model-router';
 import { describeIssues, MAX_BATCH } from './request-schema';
 import { errorBody, type ServerContext } from './server-context';
@@ -21,7 +21,8 @@ function modelInfo(route: ModelRoute) {
     version: v.version,
     alias: 'production',
     loadedAt: v.loadedAt,
-    features: v.model.artifact.features,
+    features: v.model.features,
+    format: v.format,
     classes: v.classes,
     rollout: route.candidate ? { candidate: route.candidate.version, mode: route.mode, percent: route.percent, since: route.routedAt } : null,
   };
@@ -68,14 +69,14 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
   };
 
   /** The candidate scores a copy of the rows after the caller has its answer; its output is only recorded. */
-  const scoreShadow = (candidate: LoadedVersion, requestId: string, rows: readonly Row[], primaryLabels: readonly string[]) => {
+  const scoreShadow = async (candidate: LoadedVersion, requestId: string, rows: readonly Row[], primaryLabels: readonly string[]) => {
     const started = performance.now();
     let status = 200;
     const parsed = candidate.batchSchema.safeParse({ instances: rows });
     if (!parsed.success) status = 400;
     else {
       try {
-        const predictions = rows.map((r) => candidate.model.predict(r));
+        const predictions = await predictRows(candidate.model, rows);
         recordRows(candidate, 'shadow', requestId, rows, predictions, primaryLabels);
       } catch (err) {
         status = 500;
@@ -111,15 +112,15 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     const parsed = single ? served.singleSchema.safeParse(body) : served.batchSchema.safeParse(body);
     if (!parsed.success) {
       const hint = single ? 'expected {"instance": {<feature>: value, …}}' : `expected {"instances": [{<feature>: value, …}, …]} with 1..${MAX_BATCH} rows, or {"instance": {…}}`;
-      return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.artifact.features });
+      return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.features });
     }
     const rows: Row[] = 'instance' in parsed.data ? [parsed.data.instance as Row] : (parsed.data.instances as Row[]);
-    const predictions = rows.map((r) => served.model.predict(r));
+    const predictions = await predictRows(served.model, rows);
     recordRows(served, role, req.id, rows, predictions);
     if (route.mode === 'shadow' && route.candidate) {
       const candidate = route.candidate;
       const labels = predictions.map((p) => p.label);
-      setImmediate(() => scoreShadow(candidate, req.id, rows, labels));
+      setImmediate(() => void scoreShadow(candidate, req.id, rows, labels));
     }
     const head = { model: served.name, version: served.version, requestId: req.id };
     return single ? { ...head, prediction: predictions[0] } : { ...head, predictions };

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import type { ModelArtifact } from '../domain/ml';
+import type { FeatureRef } from '../domain/ml';
+
+/** What a request schema needs of a model version: its feature list. */
+type WithFeatures = { readonly features: readonly FeatureRef[] };
 
 /** Request schemas: predict bodies derived from each model version's own feature list, and the admin bodies. */
 
 export const MAX_BATCH = 1000;
 
-function rowSchema(artifact: ModelArtifact) {
+function rowSchema(artifact: WithFeatures) {
   const shape: Record<string, z.ZodType> = {};
   for (const f of artifact.features) {
     shape[f.name] = f.type === 'numeric' ? z.number().finite().nullable() : z.union([z.string(), z.number()]).nullable();
@@ -14,12 +17,12 @@ function rowSchema(artifact: ModelArtifact) {
 }
 
 /** `{"instances": [row, …]}`, 1..MAX_BATCH rows; unknown fields are refused. */
-export function batchRequestSchema(artifact: ModelArtifact) {
+export function batchRequestSchema(artifact: WithFeatures) {
   return z.object({ instances: z.array(rowSchema(artifact)).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} rows per request`) }).strict();
 }
 
 /** `{"instance": row}`: one row. */
-export function singleRequestSchema(artifact: ModelArtifact) {
+export function singleRequestSchema(artifact: WithFeatures) {
   return z.object({ instance: rowSchema(artifact) }).strict();
 }
 

@@ -16,6 +16,10 @@ export function renderDetails(s: LifecycleStatus): string {
   else if (s.reportId) lines.push(`triggered by monitor report \`${s.reportId}\``);
   if (s.dataset) lines.push(`dataset snapshot \`${s.dataset.id.slice(0, 12)}\` — ${s.dataset.rowCount} rows`);
   if (s.validation) lines.push(`validation: ${s.validation.passed ? 'passed' : `FAILED (${s.validation.failures.length})`}`);
+  if (s.training?.taskQueue) {
+    const waiting = s.stage === 'training' ? ' — waits there until a training worker polls that queue' : '';
+    lines.push(`trainer \`${s.training.trainer}\` on task queue \`${s.training.taskQueue}\`${waiting}`);
+  }
   if (s.evaluation) {
     lines.push('', '| model | accuracy | macro-F1 | log-loss |', '|---|---|---|---|', metricRow('candidate', s.evaluation.candidate));
     const champion = s.evaluation.champion;

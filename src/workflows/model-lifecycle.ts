@@ -12,8 +12,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  DEFAULT_TRAINING_TASK_QUEUE,
   FailureType,
   deploymentWorkflowId,
+  describeTrainer,
+  isBuiltinTraining,
   lifecycleInputSchema,
   parseModelSpec,
   type LifecycleInput,
@@ -177,8 +180,15 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     throw ApplicationFailure.create({ type: FailureType.DatasetInvalid, message: status.failure ?? 'dataset invalid', nonRetryable: true, details: [validation] });
   }
 
+  // External trainers run on the training task queue; status, details and the activity summary name it, so a
+  // run waiting for a missing Python worker says where. Built-in runs schedule exactly as before (histories replay).
+  const external = !isBuiltinTraining(spec.training);
+  const trainingQueue = input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE;
+  update({ training: { trainer: describeTrainer(spec.training), ...(external ? { taskQueue: trainingQueue } : {}) } });
   enter('training');
-  const candidate = await activities(trainingStepOptions, `train ${spec.training.algorithm}, ${spec.training.epochs} epochs`).trainCandidate({ spec, snapshot });
+  const trainingOptions = external ? { ...trainingStepOptions, taskQueue: trainingQueue } : trainingStepOptions;
+  const trainSummary = `train ${describeTrainer(spec.training)}${external ? ` on task queue ${trainingQueue}` : ''}`;
+  const candidate = await activities(trainingOptions, trainSummary).trainCandidate({ spec, snapshot });
   update({ candidate });
 
   enter('evaluating');

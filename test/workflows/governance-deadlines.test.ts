@@ -1,6 +1,6 @@
 import { describeLifecycle, sendDecision, startLifecycle, submitDecision, waitForStage, type PendingApproval } from '../../src/client';
 import { SqliteAuditLog } from '../../src/adapters';
-import { modelSpecSchema, type AuditEvent, type ModelSpec, type ModelSpecInput } from '../../src/domain';
+import { modelSpecSchema, type AuditEvent, type BuiltinTraining, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { cli, decisionsInHistory, governanceFixture, historyOf, startWebhook, type GovernanceFixture } from '../support/governance';
@@ -74,7 +74,7 @@ test('machine gate first: failing absolute or change-vs-champion thresholds neve
   expect(await champion.handle.result()).toMatchObject({ outcome: 'deployed', version: 2 });
 
   const weaker = spec('gov-machine-gate', { thresholds: { maxLogLossRiseVsChampion: 0, maxAccuracyDropVsChampion: 0.5 } });
-  const challenger = await startLifecycle(stack.client, stack.config, { spec: { ...weaker, training: { ...weaker.training, solver: 'adam', epochs: 1 } }, requestedBy: 'rita' });
+  const challenger = await startLifecycle(stack.client, stack.config, { spec: { ...weaker, training: { ...(weaker.training as BuiltinTraining), solver: 'adam', epochs: 1 } }, requestedBy: 'rita' });
   const result = await challenger.handle.result();
   expect(result.outcome).toBe('not-blessed');
   expect(result.evaluation?.champion?.version).toBe(2);

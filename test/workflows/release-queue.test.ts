@@ -11,6 +11,7 @@ import {
   waitForStage,
 } from '../../src/client';
 import { modelSpecSchema, type LifecycleStatus } from '../../src/domain';
+import type { BuiltinTraining } from '../../src/domain';
 import { stageAttribute } from '../../src/workflows/search-attributes';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
@@ -42,7 +43,7 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   await waitForDeployment(stack.client, blocker.workflowId, inState('canary'));
   const blockerId = deployments.running(model)?.id;
 
-  const spec = modelSpecSchema.parse(weatherSpec({ name: model, training: { ...weatherSpec().training, epochs: 20 } }));
+  const spec = modelSpecSchema.parse(weatherSpec({ name: model, training: { ...(weatherSpec().training as BuiltinTraining), epochs: 20 } }));
   const runs = await Promise.all(Array.from({ length: 10 }, () => startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' })));
   await Promise.all(runs.map((r) => waitForStage(stack.client, r.workflowId, ['awaiting-approval', 'failed'], 300_000)));
   await Promise.all(runs.map((r) => sendDecision(stack.client, r.workflowId, 'approve', { approver: 'alice' })));

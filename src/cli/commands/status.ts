@@ -11,6 +11,7 @@ function render(s: LifecycleStatus): string[] {
   else if (s.reportId) lines.push(`report:       ${s.reportId}`);
   if (s.dataset) lines.push(`dataset:      ${s.dataset.id.slice(0, 16)}… ${s.dataset.rowCount} rows from ${s.dataset.sourcePath}`);
   if (s.validation) lines.push(`validation:   ${s.validation.passed ? 'passed' : `failed — ${s.validation.failures.join('; ')}`}`);
+  if (s.training) lines.push(`trainer:      ${s.training.trainer}${s.training.taskQueue ? ` (task queue ${s.training.taskQueue})` : ''}`);
   if (s.evaluation) {
     const e = s.evaluation;
     lines.push('', renderComparison(e), '');

@@ -134,14 +134,17 @@ export function frameProbabilities(artifact: ModelArtifact, frame: Frame): Float
   return designProbabilities(design, Float64Array.from([...artifact.weights, ...artifact.bias]), artifact.classes.length);
 }
 
-/** Scores a model on a labelled frame; labels the model never saw count as errors (as `evaluateModel`). */
-export function evaluateOnFrame(artifact: ModelArtifact, frame: Frame, target: string): ClassificationMetrics {
-  const known = artifact.classes;
-  const probs = frameProbabilities(artifact, frame);
+/** Metrics of a probability matrix (rows × `known` classes) against a frame's labels; unseen labels count as errors. */
+export function evaluateFrameProbabilities(known: readonly string[], probs: Float64Array, frame: Frame, target: string): ClassificationMetrics {
   const truth = labelCodes(frame, target, known);
   if (!truth.some((t) => t < 0)) return classificationMetrics(truth, probs, known);
   const k = known.length;
   const wide = new Float64Array(frame.rows * (k + 1));
   for (let i = 0; i < frame.rows; i++) wide.set(probs.subarray(i * k, i * k + k), i * (k + 1));
   return classificationMetrics(Int32Array.from(truth, (t) => (t < 0 ? k : t)), wide, [...known, '(unseen)']);
+}
+
+/** Scores a built-in model on a labelled frame (as `evaluateModel` on rows). */
+export function evaluateOnFrame(artifact: ModelArtifact, frame: Frame, target: string): ClassificationMetrics {
+  return evaluateFrameProbabilities(artifact.classes, frameProbabilities(artifact, frame), frame, target);
 }

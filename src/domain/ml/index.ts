@@ -14,3 +14,5 @@ export * from './frame';
 export * from './lbfgs';
 export * from './sparse-design';
 export * from './frame-pipeline';
+export * from './onnx-artifact';
+export * from './classifier';

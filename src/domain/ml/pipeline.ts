@@ -72,9 +72,11 @@ export async function trainModel(
 
 /** Scores a model on labelled rows. Labels the model has never seen count as errors (probability 0 → clipped log-loss). */
 export function evaluateModel(artifact: ModelArtifact, rows: readonly Row[], target: string): ClassificationMetrics {
-  const model = new LoadedModel(artifact);
-  const known = artifact.classes;
-  const probs = model.probabilityMatrix(rows);
+  return evaluateProbabilities(artifact.classes, new LoadedModel(artifact).probabilityMatrix(rows), rows, target);
+}
+
+/** Metrics of any model's probability matrix (rows × classes) against the rows' labels. */
+export function evaluateProbabilities(known: readonly string[], probs: Float64Array, rows: readonly Row[], target: string): ClassificationMetrics {
   const truth = Int32Array.from(rows.map((r) => known.indexOf(String(r[target]))));
   if (truth.some((t) => t < 0)) {
     // Extend with an "unseen" column of zero probability so metrics stay defined.

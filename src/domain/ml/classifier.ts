@@ -1,0 +1,49 @@
+import { LoadedModel, type ModelArtifact, type Prediction } from './model-artifact';
+import { frameProbabilities } from './frame-pipeline';
+import type { Frame } from './frame';
+import type { FeatureRef, Row } from './types';
+
+/**
+ * A model ready to score, whatever produced it: the built-in JSON model (synchronous, in-process math) or an
+ * ONNX model (onnxruntime, see adapters/onnx-classifier.ts). Evaluation and serving only use this.
+ */
+export interface Classifier {
+  readonly modelName: string;
+  readonly classes: readonly string[];
+  readonly features: readonly FeatureRef[];
+  /** Probability matrix (rows × classes), columns in `classes` order. */
+  probabilityMatrix(rows: readonly Row[]): Promise<Float64Array>;
+  /** The same for a columnar frame (evaluation's path: no row objects). */
+  frameProbabilityMatrix(frame: Frame): Promise<Float64Array>;
+}
+
+export function builtinClassifier(artifact: ModelArtifact): Classifier {
+  const model = new LoadedModel(artifact);
+  return {
+    modelName: artifact.modelName,
+    classes: artifact.classes,
+    features: artifact.features,
+    probabilityMatrix: (rows) => Promise.resolve(model.probabilityMatrix(rows)),
+    frameProbabilityMatrix: (frame) => Promise.resolve(frameProbabilities(artifact, frame)),
+  };
+}
+
+/** Label (first highest probability, as the built-in model) and named probabilities of each row. */
+export function toPredictions(classes: readonly string[], matrix: Float64Array): Prediction[] {
+  const k = classes.length;
+  const out: Prediction[] = [];
+  for (let i = 0; i < matrix.length / k; i++) {
+    const probabilities: Record<string, number> = {};
+    let best = 0;
+    for (let c = 0; c < k; c++) {
+      probabilities[classes[c] as string] = matrix[i * k + c] as number;
+      if ((matrix[i * k + c] as number) > (matrix[i * k + best] as number)) best = c;
+    }
+    out.push({ label: classes[best] as string, probabilities });
+  }
+  return out;
+}
+
+export async function predictRows(model: Classifier, rows: readonly Row[]): Promise<Prediction[]> {
+  return toPredictions(model.classes, await model.probabilityMatrix(rows));
+}

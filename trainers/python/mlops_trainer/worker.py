@@ -1,0 +1,51 @@
+"""Entry point: `python -m mlops_trainer.worker` serves the training task queue.
+
+Config (environment): TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default),
+MLOPS_TRAINING_TASK_QUEUE (mlops-training), MLOPS_DATA_DIR (.data; artifacts go to <dir>/artifacts),
+MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before numpy/scikit-learn load OpenMP: one thread per fit, so a fit does not compete for a small machine's cores.
+os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("MLOPS_TRAINER_THREADS", "1"))
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from .activities import train_candidate_activity
+
+
+async def main() -> None:
+    level = os.environ.get("MLOPS_TRAINER_LOG_LEVEL", "INFO")
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
+    address = os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233")
+    queue = os.environ.get("MLOPS_TRAINING_TASK_QUEUE", "mlops-training")
+    client = await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    # Fits are CPU-bound: two at a time on a small machine keeps heartbeats flowing.
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        worker = Worker(
+            client,
+            task_queue=queue,
+            activities=[train_candidate_activity],
+            activity_executor=executor,
+            max_concurrent_activities=2,
+        )
+        logging.getLogger("mlops_trainer").info("training worker polling %s on %s", queue, address)
+        print(f"training worker ready: queue={queue}", flush=True)
+        async with worker:
+            await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
