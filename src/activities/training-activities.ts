@@ -17,6 +17,7 @@ import {
   evaluateFrameProbabilities,
   trainOnFrame,
   type FrameTrainingState,
+  type Classifier,
   type SolverSettings,
   type TrainingRecipe,
 } from '../domain/ml';
@@ -175,22 +176,23 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
   }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
     const production = registry.findByAlias(spec.name, 'production');
-    const championArtifact = production ? await artifacts.get(production.artifactPath, production.artifactSha256) : null;
-    const missing = championArtifact?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
+    // Each artifact is read (and verified) once: the champion's features decide the columns, then it scores.
+    const championModel = production ? (await artifacts.classifier(production.artifactPath, production.artifactSha256)).model : null;
+    const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
     // The champion may use features the spec no longer lists: read those columns too, so it is scored as served.
     const extra = missing.length
       ? []
-      : (championArtifact?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+      : (championModel?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
     const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
-    const score = async (path: string, sha256: string) => {
-      const { model } = await artifacts.classifier(path, sha256);
+    const score = async (model: Classifier) => {
       const probabilities = await model.frameProbabilityMatrix(test);
       return summarizeMetrics(evaluateFrameProbabilities(model.classes, probabilities, test, spec.target.name));
     };
-    const candidateMetrics = await score(candidate.artifactPath, candidate.artifactSha256);
+    const { model: candidateModel } = await artifacts.classifier(candidate.artifactPath, candidate.artifactSha256);
+    const candidateMetrics = await score(candidateModel);
     let champion: EvaluationReport['champion'] = null;
-    if (production && missing.length === 0) {
-      champion = { version: production.version, metrics: await score(production.artifactPath, production.artifactSha256) };
+    if (production && championModel && missing.length === 0) {
+      champion = { version: production.version, metrics: await score(championModel) };
     } else if (production) {
       log.warn({ model: spec.name, missing: missing.map((f) => f.name) }, 'champion cannot be scored on this dataset');
     }

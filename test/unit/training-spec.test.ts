@@ -9,6 +9,9 @@ test('a spec without a trainer stays built-in and parses exactly as before', () 
   const parsed = parseModelSpec(rest);
   expect(parsed.ok && parsed.spec.training).toEqual({
     algorithm: 'logistic-regression',
+    solver: 'lbfgs',
+    maxIterations: 500,
+    tolerance: 1e-5,
     epochs: 300,
     learningRate: 0.5,
     l2: 0.001,
@@ -16,8 +19,10 @@ test('a spec without a trainer stays built-in and parses exactly as before', () 
     classWeight: 'none',
   });
   expect(parsed.ok && isBuiltinTraining(parsed.spec.training)).toBe(true);
-  const explicit = withTraining({ trainer: 'builtin', epochs: 5 });
+  const explicit = withTraining({ trainer: 'builtin', solver: 'adam', epochs: 5 });
   expect(explicit.ok && describeTrainer(explicit.spec.training)).toBe('logistic-regression, 5 epochs');
+  const lbfgs = withTraining({ trainer: 'builtin', maxIterations: 50 });
+  expect(lbfgs.ok && describeTrainer(lbfgs.spec.training)).toBe('logistic-regression, L-BFGS ≤ 50 iterations');
 });
 
 test('external trainers: sklearn, xgboost, lightgbm and python entrypoints', () => {
