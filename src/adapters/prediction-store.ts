@@ -171,9 +171,11 @@ export class PredictionStore {
       if (q.labelled && labelFiles.length && logFiles.length) {
         const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
         parts.push(
-          `SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
+          // Ordered: the retrain's split (and so its model) must not depend on the join's output order.
+          `(SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
            FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
-           JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
+           JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"
+           ORDER BY p."at", p.requestId, p."row")`,
         );
       }
       if (!(await stat(path).catch(() => null))) {
