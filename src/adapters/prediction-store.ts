@@ -8,6 +8,7 @@ import type { DatasetPaths } from './dataset-paths';
 import { openSandboxedDuckDb } from './duckdb-sandbox';
 import { predictionLogLayout } from './prediction-log';
 import { quoteIdent, quoteString } from './duckdb-sql';
+import { duckDbReason } from './duckdb-errors';
 
 const jsonPath = (key: string): string => quoteString(`$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
 const timestamp = (iso: string): string => `TIMESTAMPTZ ${quoteString(iso)}`;
@@ -180,7 +181,7 @@ export class PredictionStore {
           await c.run(`COPY (${parts.join('\nUNION ALL\n')}) TO ${quoteString(tmp)} (FORMAT parquet)`);
         } catch (err) {
           await rm(tmp, { force: true });
-          throw new DatasetError('unreadable', `cannot build the retrain dataset from ${basePath}: ${(err as Error).message.split('\n')[0]}`);
+          throw new DatasetError('unreadable', `cannot build the retrain dataset from ${basePath}: ${duckDbReason(err)}`);
         }
         await rename(tmp, path);
       }
