@@ -46,17 +46,32 @@ export class SqliteAuditLog {
    * Appends a workflow run's events. Re-appending a stored event (same run and seq, same content) is a no-op
    * — the schema's insert trigger makes it one — so a retried activity adds nothing; a different event under
    * a stored key is refused.
+   *
+   * One difference is allowed: the time. Events are stamped with workflow time, which is the time of the
+   * workflow task that recorded them; when a worker dies after an append but before that task completed, the
+   * task runs again at a later time and the same events come back with a later `at`. The first stored time
+   * stays (found by the chaos soak: without this the run's audit append failed forever after such a crash).
    */
   append(workflowId: string, runId: string, events: readonly AuditEventInput[]): { inserted: number } {
     const insert = this.db.prepare(
       `INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const storedAt = this.db.prepare(
+      `SELECT at FROM audit_events WHERE event_key = ? AND kind = ? AND actor = ? AND model_name IS ? AND version IS ?
+         AND workflow_id IS ? AND run_id IS ? AND details_json = ?`,
+    );
     return this.db.transaction(() => {
       const recordedAt = this.now().toISOString();
       let inserted = 0;
       for (const e of events) {
-        inserted += insert.run(auditEventKey(workflowId, runId, e.seq), e.at, recordedAt, e.kind, e.actor, e.model, e.version ?? null, workflowId, runId, JSON.stringify(e.details)).changes;
+        const key = auditEventKey(workflowId, runId, e.seq);
+        const details = JSON.stringify(e.details);
+        const version = e.version ?? null;
+        // The same event again (at any time): already in the trail.
+        if (storedAt.get(key, e.kind, e.actor, e.model, version, workflowId, runId, details)) continue;
+        const row = [key, e.at, recordedAt, e.kind, e.actor, e.model, version, workflowId, runId, details];
+        inserted += insert.run(...row).changes;
       }
       return { inserted };
     }).immediate();
