@@ -13,9 +13,12 @@ export function duplicateReport(db: Database.Database): Record<string, unknown[]
     versions: rows(`SELECT workflow_id, count(*) AS n FROM model_versions GROUP BY workflow_id HAVING n > 1`),
     decisions: rows(`SELECT model_name, version, approver, count(*) AS n FROM decisions GROUP BY 1, 2, 3 HAVING n > 1`),
     auditedDecisions: rows(
-      `SELECT workflow_id, actor, count(*) AS n FROM audit_events WHERE kind = 'decision.accepted' GROUP BY 1, 2 HAVING n > 1`,
+      `SELECT workflow_id, actor, count(*) AS n FROM audit_events WHERE kind = 'decision.accepted'
+         GROUP BY 1, 2 HAVING n > 1`,
     ),
-    deployments: rows(`SELECT model_name, to_version, count(*) AS n FROM deployments WHERE kind = 'release' GROUP BY 1, 2 HAVING n > 1`),
+    deployments: rows(
+      `SELECT model_name, to_version, count(*) AS n FROM deployments WHERE kind = 'release' GROUP BY 1, 2 HAVING n > 1`,
+    ),
     promotions: rows(`SELECT model_name, to_version, count(*) AS n FROM alias_history GROUP BY 1, 2 HAVING n > 1`),
     approvedUndeployed: rows(
       `SELECT v.model_name, v.version FROM model_versions v WHERE v.status = 'approved' AND v.status_reason IS NULL

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { parseConfig, type ModelSpecInput } from '../src/domain';
+import { parseConfig, type AppConfig, type ModelSpecInput } from '../src/domain';
 import { startLifecycle, submitDecision } from '../src/client';
 import { pause } from '../src/client/poll';
 import { stageAttribute } from '../src/workflows/search-attributes';
@@ -38,7 +38,15 @@ const random = (): number => {
 const root = resolve(__dirname, '..', '..');
 const temporalCli = process.env['TEMPORAL_CLI'] ?? join(root, '.tools/venv/bin/temporal');
 const temporalPort = Number(process.env['CHAOS_TEMPORAL_PORT'] ?? 7266);
-const searchAttributes = ['MlopsModel=Keyword', 'MlopsStage=Keyword', 'MlopsVersion=Int', 'MlopsTrigger=Keyword', 'MlopsVerdict=Keyword', 'MlopsDriftShare=Double'];
+// As scripts/temporal-server.sh registers them.
+const searchAttributes = [
+  'MlopsModel=Keyword',
+  'MlopsStage=Keyword',
+  'MlopsVersion=Int',
+  'MlopsTrigger=Keyword',
+  'MlopsVerdict=Keyword',
+  'MlopsDriftShare=Double',
+];
 
 const freePort = (): Promise<number> =>
   new Promise((ok) => {
@@ -56,7 +64,7 @@ interface RunRecord {
   historyLength: number;
   stage: string;
   closed?: { status: string; at: number; outcome?: string; failure?: string };
-  approvals: number;
+  approvals?: number;
 }
 type Kind = 'worker' | 'model-server' | 'temporal';
 const kills: { kind: Kind; at: number; downMs: number }[] = [];
@@ -79,13 +87,15 @@ async function main(): Promise<void> {
     MLOPS_LOG_LEVEL: 'warn',
   };
   const config = parseConfig(env);
-  const temporalArgs = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(temporalPort), '--headless', '--log-level', 'error'];
-  temporalArgs.push('--db-filename', join(dataDir, 'temporal.db'), '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true');
+  const temporalArgs = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(temporalPort), '--headless'];
+  temporalArgs.push('--log-level', 'error', '--db-filename', join(dataDir, 'temporal.db'));
+  temporalArgs.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true');
   for (const sa of searchAttributes) temporalArgs.push('--search-attribute', sa);
+  const node = process.execPath;
   const processes: Record<Kind, SupervisedProcess> = {
     temporal: new SupervisedProcess('temporal', temporalCli, temporalArgs, env, logDir),
-    worker: new SupervisedProcess('worker', process.execPath, [join(root, 'dist/src/workers/main.js')], env, logDir, 2000),
-    'model-server': new SupervisedProcess('model-server', process.execPath, [join(root, 'dist/src/serving/main.js')], env, logDir),
+    worker: new SupervisedProcess('worker', node, [join(root, 'dist/src/workers/main.js')], env, logDir, 2000),
+    'model-server': new SupervisedProcess('model-server', node, [join(root, 'dist/src/serving/main.js')], env, logDir),
   };
   processes.temporal.start();
   const connection = await connectWithRetry(config.temporal.address);
@@ -105,7 +115,8 @@ async function main(): Promise<void> {
       const kind = (['worker', 'model-server', 'temporal'] as const)[Math.floor(random() * 3)] as Kind;
       const downMs = kind === 'temporal' ? 1000 + random() * 4000 : 500 + random() * 2000;
       kills.push({ kind, at: Date.now(), downMs });
-      console.log(`  ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  SIGKILL ${kind} (down ${(downMs / 1000).toFixed(1)} s)`);
+      const at = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+      console.log(`  ${at} s  SIGKILL ${kind} (down ${(downMs / 1000).toFixed(1)} s)`);
       await processes[kind].killAndRestart(downMs);
     }
   })();
@@ -119,9 +130,12 @@ async function main(): Promise<void> {
       await driveRun(client, config, runs, model, `chaos-${i}-${model}`);
     }
   };
-  await Promise.all([killer, ...Array.from({ length: concurrency }, drive)]);
-  console.log(`kills over; draining (up to ${drainMinutes} min) — lifecycles still open: ${runs.filter((r) => !r.closed).length}`);
-  await Promise.race([drainAll(client, runs), pause(drainMinutes * 60_000)]);
+  const drivers = Array.from({ length: concurrency }, drive);
+  await killer;
+  const open = runs.filter((r) => !r.closed).length;
+  console.log(`kills over; draining (up to ${drainMinutes} min) — lifecycles still open: ${open}`);
+  // The drivers follow their last runs to the end; a run that never ends is reported, not waited for.
+  await Promise.race([Promise.all(drivers), pause(drainMinutes * 60_000)]);
 
   await processes.worker.stop();
   await processes['model-server'].stop();
@@ -150,9 +164,9 @@ async function connectWithRetry(address: string): Promise<Connection> {
 }
 
 /** One lifecycle: start (idempotent by id), approve through the Update with a fixed id, follow until it closes. */
-async function driveRun(client: Client, config: ReturnType<typeof parseConfig>, runs: RunRecord[], model: string, id: string): Promise<void> {
+async function driveRun(client: Client, config: AppConfig, runs: RunRecord[], model: string, id: string) {
   const now = Date.now();
-  const run: RunRecord = { id, model, startedAt: now, lastProgressAt: now, historyLength: 0, stage: 'starting', approvals: 0 };
+  const run: RunRecord = { id, model, startedAt: now, lastProgressAt: now, historyLength: 0, stage: 'starting' };
   runs.push(run);
   for (;;) {
     try {
@@ -180,13 +194,17 @@ async function follow(client: Client, run: RunRecord): Promise<void> {
         run.closed = { status: d.status.name, at: Date.now(), ...result };
         return;
       }
-      if (run.stage === 'awaiting-approval' && run.approvals === 0) {
+      if (run.stage === 'awaiting-approval' && !run.approvals) {
         // The same update id on every attempt: a retried approval counts once (Temporal dedupes it).
+        const approval = { decision: 'approve' as const, approver: 'chaos-approver' };
         const answer = await Promise.race([
-          submitDecision(client, run.id, { decision: 'approve', approver: 'chaos-approver' }, `approve-${run.id}`).then(() => 'ok', () => 'retry'),
+          submitDecision(client, run.id, approval, `approve-${run.id}`).then(
+            () => 'ok',
+            () => 'retry',
+          ),
           pause(15_000).then(() => 'retry'),
         ]);
-        if (answer === 'ok') run.approvals += 1;
+        if (answer === 'ok') run.approvals = (run.approvals ?? 0) + 1;
       }
     }
     await pause(500);
@@ -198,15 +216,13 @@ function observeProgress(run: RunRecord, historyLength: number, stage: string): 
   if (historyLength > run.historyLength) {
     // The first kill since the run last moved is where its wait began (later kills fall inside that wait).
     const firstKill = kills.find((k) => k.at > run.lastProgressAt && k.at <= now);
-    if (firstKill) recoveries.push({ run: run.id, kind: firstKill.kind, stage: run.stage, waitedMs: now - firstKill.at });
+    if (firstKill) {
+      recoveries.push({ run: run.id, kind: firstKill.kind, stage: run.stage, waitedMs: now - firstKill.at });
+    }
     run.historyLength = historyLength;
     run.lastProgressAt = now;
   }
   run.stage = stage;
-}
-
-async function drainAll(client: Client, runs: RunRecord[]): Promise<void> {
-  await Promise.all(runs.filter((r) => !r.closed).map((r) => follow(client, r)));
 }
 
 function chaosSpec(model: string): ModelSpecInput {
@@ -226,22 +242,33 @@ function chaosSpec(model: string): ModelSpecInput {
   };
 }
 
-function summarize(runs: RunRecord[], duplicates: ReturnType<typeof duplicateReport>, elapsedMs: number, processes: Record<Kind, SupervisedProcess>) {
+function summarize(
+  runs: RunRecord[],
+  duplicates: ReturnType<typeof duplicateReport>,
+  elapsedMs: number,
+  processes: Record<Kind, SupervisedProcess>,
+) {
   const closed = runs.filter((r) => r.closed);
   const outcomes: Record<string, number> = {};
-  for (const r of closed) outcomes[r.closed?.outcome ?? r.closed?.status ?? '?'] = (outcomes[r.closed?.outcome ?? r.closed?.status ?? '?'] ?? 0) + 1;
+  for (const r of closed) {
+    const outcome = r.closed?.outcome ?? r.closed?.status ?? '?';
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
   const killsByKind: Record<string, number> = { worker: 0, 'model-server': 0, temporal: 0 };
   for (const k of kills) killsByKind[k.kind] = (killsByKind[k.kind] ?? 0) + 1;
   const waits = recoveries.map((r) => r.waitedMs).sort((a, b) => a - b);
   const longest = [...recoveries].sort((a, b) => b.waitedMs - a.waitedMs)[0];
-  const failures = closed.filter((r) => r.closed?.status !== 'COMPLETED').map((r) => ({ id: r.id, failure: r.closed?.failure }));
+  const failures = closed
+    .filter((r) => r.closed?.status !== 'COMPLETED')
+    .map((r) => ({ id: r.id, failure: r.closed?.failure }));
+  const completed = closed.filter((r) => r.closed?.status === 'COMPLETED').length;
   const duplicateCount = Object.values(duplicates).reduce((n, rows) => n + rows.length, 0);
   return {
     ok: duplicateCount === 0 && failures.length === 0 && closed.length === runs.length,
     minutes: elapsedMs / 60_000,
-    lifecycles: { started: runs.length, completed: closed.filter((r) => r.closed?.status === 'COMPLETED').length, stillOpen: runs.length - closed.length, outcomes },
+    lifecycles: { started: runs.length, completed, stillOpen: runs.length - closed.length, outcomes },
     kills: killsByKind,
-    unexpectedExits: { worker: processes.worker.unexpectedExits, 'model-server': processes['model-server'].unexpectedExits, temporal: processes.temporal.unexpectedExits },
+    unexpectedExits: Object.fromEntries(Object.entries(processes).map(([kind, p]) => [kind, p.unexpectedExits])),
     duplicates,
     recovery: {
       measured: waits.length,
@@ -250,19 +277,31 @@ function summarize(runs: RunRecord[], duplicates: ReturnType<typeof duplicateRep
       longest,
     },
     failures,
+    stillOpen: runs.filter((r) => !r.closed).map((r) => ({ id: r.id, stage: r.stage, history: r.historyLength })),
   };
 }
 
 function printSummary(s: ReturnType<typeof summarize>): void {
   const dupes = Object.entries(s.duplicates).map(([k, rows]) => `${k} ${rows.length}`).join(', ');
-  console.log(`
-chaos soak summary (${s.minutes.toFixed(1)} min incl. drain)
-  lifecycles started ${s.lifecycles.started}, completed ${s.lifecycles.completed}, still open ${s.lifecycles.stillOpen}; outcomes ${JSON.stringify(s.lifecycles.outcomes)}
-  kills: worker ${s.kills['worker']}, model server ${s.kills['model-server']}, temporal ${s.kills['temporal']}; unexpected exits (restarted) ${JSON.stringify(s.unexpectedExits)}
-  duplicates: ${dupes}
-  recovery after a kill (kill → the run's next history event, ${s.recovery.measured} waits): p50 ${(s.recovery.p50Ms / 1000).toFixed(1)} s, longest ${(s.recovery.longestMs / 1000).toFixed(1)} s${s.recovery.longest ? ` (${s.recovery.longest.run} in ${s.recovery.longest.stage} after a ${s.recovery.longest.kind} kill)` : ''}
-  failed runs: ${s.failures.length ? s.failures.map((f) => `${f.id}: ${f.failure}`).join('\n    ') : 'none'}
-  ${s.ok ? 'OK' : 'NOT OK'}`);
+  const { lifecycles: l, kills: k, recovery: r } = s;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const where = r.longest ? ` (${r.longest.run} in ${r.longest.stage} after a ${r.longest.kind} kill)` : '';
+  const failed = s.failures.map((f) => `${f.id}: ${f.failure}`).join('\n    ') || 'none';
+  console.log(
+    [
+      `\nchaos soak summary (${s.minutes.toFixed(1)} min incl. drain)`,
+      `  lifecycles started ${l.started}, completed ${l.completed}, still open ${l.stillOpen}`,
+      `  outcomes ${JSON.stringify(l.outcomes)}`,
+      `  kills: worker ${k['worker']}, model server ${k['model-server']}, temporal ${k['temporal']}`,
+      `  unexpected exits (restarted) ${JSON.stringify(s.unexpectedExits)}`,
+      `  duplicates: ${dupes}`,
+      `  recovery after a kill (kill → the run's next history event, ${r.measured} waits):`,
+      `    p50 ${seconds(r.p50Ms)}, longest ${seconds(r.longestMs)}${where}`,
+      `  failed runs: ${failed}`,
+      `  still open: ${s.stillOpen.map((o) => `${o.id} (${o.stage}, ${o.history} events)`).join(', ') || 'none'}`,
+      `  ${s.ok ? 'OK' : 'NOT OK'}`,
+    ].join('\n'),
+  );
 }
 
 main().catch((err: unknown) => {

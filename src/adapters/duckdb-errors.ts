@@ -8,6 +8,7 @@ export function duckDbReason(err: unknown): string {
   const lines = (typeof message === 'string' ? message : String(err)).split('\n').map((l) => l.trim());
   const [first = '', ...rest] = lines;
   const explanation = rest.find((l) => l !== '' && !/^(Original Line|Possible Solution|LINE \d+|file =)/.test(l));
-  const beforeDetails = explanation !== undefined && rest.indexOf(explanation) < rest.findIndex((l) => l.startsWith('Possible Solution') || l.startsWith('file ='));
+  const details = rest.findIndex((l) => l.startsWith('Possible Solution') || l.startsWith('file ='));
+  const beforeDetails = explanation !== undefined && rest.indexOf(explanation) < details;
   return explanation && beforeDetails ? `${first} — ${explanation}` : first;
 }
