@@ -18,7 +18,7 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
       const columns = [...input.spec.features.map((f) => f.name), input.spec.target.name];
       const step = `profile ${input.snapshot.rowCount} rows`;
       const profile = await heartbeatWhile({ step }, () => datasets.profile(input.snapshot, columns, { distinctOf: [input.spec.target.name] }));
-      const report = validateDataset(profile, input.spec);
+      const report = validateDataset(profile, input.spec, input.snapshot.columns.map((c) => c.name));
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;
     },

@@ -10,6 +10,8 @@ import { quoteIdent, quoteString } from './duckdb-sql';
 import { compileFilter } from './duckdb-filter';
 import { PathNotAllowedError, type DatasetPaths } from './dataset-paths';
 import { openSandboxedDuckDb } from './duckdb-sandbox';
+import { duckDbReason } from './duckdb-errors';
+import { duplicateCsvHeaders } from './csv-header';
 
 /**
  * Thrown for problems with the dataset itself; the activity maps it to a non-retryable failure type.
@@ -49,8 +51,16 @@ export async function readUserDataset(
     .catch((err: unknown) => {
       throw err instanceof PathNotAllowedError ? new DatasetError('refused', err.message) : err;
     });
-  if (!(await stat(realPath)).isFile()) throw new DatasetError('not-found', `dataset is not a file: ${realPath}`);
+  const info = await stat(realPath);
+  if (!info.isFile()) throw new DatasetError('not-found', `dataset is not a file: ${realPath}`);
+  if (info.size === 0) throw new DatasetError('unreadable', `dataset ${realPath} is empty (0 bytes)`);
   const source = datasetSourceExpression(realPath, dataset.format);
+  if (datasetFormat(realPath, dataset.format) === 'csv') {
+    // DuckDB renames a repeated header ("temp_max", "temp_max_1"): the spec would then miss a column for no
+    // visible reason, so a file whose header repeats a name is refused naming it.
+    const repeated = await duplicateCsvHeaders(c, realPath);
+    if (repeated.length) throw new DatasetError('unreadable', `dataset ${realPath} repeats column names in its header: ${repeated.join(', ')}`);
+  }
   if (dataset.where === undefined) return { realPath, select: `SELECT * FROM ${source}` };
   let parsed: ReturnType<typeof parseDatasetFilter>;
   try {
@@ -64,7 +74,7 @@ export async function readUserDataset(
     const described = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     columns = described.getRowObjectsJS().map((r) => String(r['column_name']));
   } catch (err) {
-    throw new DatasetError('unreadable', `cannot read ${realPath}: ${(err as Error).message.split('\n')[0]}`);
+    throw new DatasetError('unreadable', `cannot read ${realPath}: ${duckDbReason(err)}`);
   }
   const unknown = parsed.columns.filter((name) => !columns.includes(name));
   if (unknown.length) {
@@ -75,9 +85,11 @@ export async function readUserDataset(
 
 /** DuckDB table function reading a CSV or Parquet file (by `format`, else by extension). */
 export function datasetSourceExpression(path: string, format: 'csv' | 'parquet' | undefined): string {
-  const kind = format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
-  return kind === 'parquet' ? `read_parquet(${quoteString(path)})` : `read_csv(${quoteString(path)}, header = true, auto_detect = true)`;
+  return datasetFormat(path, format) === 'parquet' ? `read_parquet(${quoteString(path)})` : `read_csv(${quoteString(path)}, header = true, auto_detect = true)`;
 }
+
+const datasetFormat = (path: string, format: 'csv' | 'parquet' | undefined): 'csv' | 'parquet' =>
+  format ?? (extname(path).toLowerCase() === '.parquet' ? 'parquet' : 'csv');
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -125,7 +137,7 @@ export class DuckDbDatasets {
           await c.run(`COPY (${select}) TO ${quoteString(tmp)} (FORMAT parquet)`);
         } catch (err) {
           await rm(tmp, { force: true });
-          throw new DatasetError('unreadable', `cannot read ${sourcePath}: ${(err as Error).message.split('\n')[0]}`);
+          throw new DatasetError('unreadable', `cannot read ${sourcePath}: ${duckDbReason(err)}`);
         }
         await rename(tmp, snapshotPath); // atomic: a crash never leaves a half-written snapshot under its final name
       }

@@ -5,6 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sha256File } from './duckdb-datasets';
 import { predictionLogSource, type PredictionStore } from './prediction-store';
 import { quoteString } from './duckdb-sql';
+import { duckDbReason } from './duckdb-errors';
 import { PathNotAllowedError } from './dataset-paths';
 
 /** A labels file that cannot be ingested; nothing was stored. */
@@ -62,7 +63,9 @@ export async function ingestLabels(store: PredictionStore, file: string, options
     .catch((err: unknown) => {
       throw err instanceof PathNotAllowedError ? new LabelsError(err.message) : err;
     });
-  if (!(await stat(path)).isFile()) throw new LabelsError(`labels file not found: ${path}`);
+  const info = await stat(path);
+  if (!info.isFile()) throw new LabelsError(`labels file not found: ${path}`);
+  if (info.size === 0) throw new LabelsError(`labels file ${path} is empty (0 bytes): nothing to ingest`);
   const source = sourceOf(path);
   const logFiles = await store.logFiles(options.model ?? null);
   const contentId = createHash('sha256').update(`${await sha256File(path)}\n${options.model ?? ''}`).digest('hex');
@@ -73,7 +76,7 @@ export async function ingestLabels(store: PredictionStore, file: string, options
     try {
       columns = await firstValues(c, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${source})`);
     } catch (err) {
-      throw new LabelsError(`cannot read labels file ${path}: ${(err as Error).message.split('\n')[0]}`);
+      throw new LabelsError(`cannot read labels file ${path}: ${duckDbReason(err)}`);
     }
     const missing = REQUIRED.filter((r) => !columns.includes(r));
     if (missing.length) throw new LabelsError(`labels file ${path} needs the columns request_id and label; missing ${missing.join(', ')} (found: ${columns.join(', ') || 'none'})`);

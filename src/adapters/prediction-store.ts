@@ -8,6 +8,7 @@ import type { DatasetPaths } from './dataset-paths';
 import { openSandboxedDuckDb } from './duckdb-sandbox';
 import { predictionLogLayout } from './prediction-log';
 import { quoteIdent, quoteString } from './duckdb-sql';
+import { duckDbReason } from './duckdb-errors';
 
 /** The retrain dataset's column telling base rows ('base') from labelled served predictions ('labelled'). */
 export const RETRAIN_SOURCE_COLUMN = 'mlops_source';
@@ -185,7 +186,7 @@ export class PredictionStore {
           await c.run(`COPY (${parts.join('\nUNION ALL\n')}) TO ${quoteString(tmp)} (FORMAT parquet)`);
         } catch (err) {
           await rm(tmp, { force: true });
-          throw new DatasetError('unreadable', `cannot build the retrain dataset from ${basePath}: ${(err as Error).message.split('\n')[0]}`);
+          throw new DatasetError('unreadable', `cannot build the retrain dataset from ${basePath}: ${duckDbReason(err)}`);
         }
         await rename(tmp, path);
       }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDurationMs } from '../domain';
 
 /** A usage mistake: printed with the command's help, exit code 2. */
 export class UsageError extends Error {
@@ -24,4 +25,14 @@ export function requireString(values: Record<string, unknown>, name: string): st
   const v = values[name];
   if (typeof v !== 'string' || !v.trim()) throw new UsageError(`--${name} is required`);
   return v;
+}
+
+/** A duration option (`90s`, `15m`, `2h`, `7d`); a malformed one is a usage mistake (exit 2). */
+export function requireDurationMs(values: Record<string, unknown>, name: string): number {
+  const text = requireString(values, name);
+  try {
+    return parseDurationMs(text);
+  } catch (err) {
+    throw new UsageError(`--${name}: ${(err as Error).message}`);
+  }
 }

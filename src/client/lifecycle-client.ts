@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { LIFECYCLE_WORKFLOW_TYPE, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpec } from '../domain';
+import { LIFECYCLE_WORKFLOW_TYPE, resolveModelSpec, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpecInput } from '../domain';
 import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
 import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelLifecycleWorkflow } from '../workflows';
@@ -17,15 +17,29 @@ export interface StartedLifecycle {
   readonly handle: WorkflowHandle<typeof modelLifecycleWorkflow>;
 }
 
+/**
+ * Starts a lifecycle with the **fully resolved** spec: the spec is parsed here, every default applied once,
+ * and the parsed result is what the run carries in its input — so a default changed in later workflow code
+ * never changes a run already in flight (docs/versioning.md).
+ * @throws SpecInvalidError (type `SpecInvalid`) naming every problem, before anything starts.
+ */
 export async function startLifecycle(
   client: Client,
   config: AppConfig,
-  args: { spec: ModelSpec; requestedBy: string; reason?: string; specSource?: string; trigger?: LifecycleInput['trigger']; workflowId?: string },
+  args: {
+    spec: ModelSpecInput;
+    requestedBy: string;
+    reason?: string;
+    specSource?: string;
+    trigger?: LifecycleInput['trigger'];
+    workflowId?: string;
+  },
 ): Promise<StartedLifecycle> {
-  const workflowId = args.workflowId ?? lifecycleWorkflowId(args.spec.name);
+  const spec = resolveModelSpec(args.spec);
+  const workflowId = args.workflowId ?? lifecycleWorkflowId(spec.name);
   const trigger = args.trigger ?? 'manual';
   const input: LifecycleInput = {
-    spec: args.spec,
+    spec,
     requestedBy: args.requestedBy,
     trigger,
     trainingTaskQueue: config.temporal.trainingTaskQueue,
@@ -37,12 +51,12 @@ export async function startLifecycle(
     workflowId,
     args: [input],
     typedSearchAttributes: [
-      { key: modelAttribute, value: args.spec.name },
+      { key: modelAttribute, value: spec.name },
       { key: stageAttribute, value: 'starting' },
       { key: triggerAttribute, value: trigger },
     ],
-    staticSummary: `${args.spec.name}: train → evaluate → approve → deploy (requested by ${args.requestedBy})`,
-    staticDetails: `dataset \`${args.spec.dataset.path}\`, target \`${args.spec.target.name}\`, ${args.spec.features.length} features${args.reason ? `\n\nreason: ${args.reason}` : ''}`,
+    staticSummary: `${spec.name}: train → evaluate → approve → deploy (requested by ${args.requestedBy})`,
+    staticDetails: `dataset \`${spec.dataset.path}\`, target \`${spec.target.name}\`, ${spec.features.length} features${args.reason ? `\n\nreason: ${args.reason}` : ''}`,
   });
   return { workflowId, runId: handle.firstExecutionRunId, handle };
 }

@@ -45,6 +45,8 @@ const TEXT_TYPES = /^(VARCHAR|TEXT|STRING|ENUM.*|BOOLEAN)$/i;
 
 function checkFeature(feature: FeatureSpec, col: ColumnProfile | undefined, rowCount: number): ValidationCheck[] {
   if (!col) return [{ check: 'column-present', column: feature.name, passed: false, detail: `column "${feature.name}" is missing` }];
+  // No rows: a header-only CSV reads as text columns; the row count says what is wrong, type checks would not.
+  if (rowCount === 0) return [];
   const checks: ValidationCheck[] = [];
   const expectNumeric = feature.type === 'numeric';
   const typeOk = expectNumeric ? NUMERIC_TYPES.test(col.type) : TEXT_TYPES.test(col.type) || NUMERIC_TYPES.test(col.type);
@@ -79,8 +81,11 @@ function checkFeature(feature: FeatureSpec, col: ColumnProfile | undefined, rowC
   return checks;
 }
 
-/** Validates a profiled dataset against the spec. Pure: the profile comes from DuckDB in the activity. */
-export function validateDataset(profile: DatasetProfile, spec: ModelSpec): ValidationReport {
+/**
+ * Validates a profiled dataset against the spec. Pure: the profile comes from DuckDB in the activity.
+ * `found` (the dataset's columns) is named once when a column is missing — a wrong delimiter or header shows there.
+ */
+export function validateDataset(profile: DatasetProfile, spec: ModelSpec, found?: readonly string[]): ValidationReport {
   const byName = new Map(profile.columns.map((c) => [c.name, c]));
   const checks: ValidationCheck[] = [
     { check: 'row-count', passed: profile.rowCount >= spec.minRows, detail: `${profile.rowCount} rows (minimum ${spec.minRows})` },
@@ -89,7 +94,7 @@ export function validateDataset(profile: DatasetProfile, spec: ModelSpec): Valid
   const target = byName.get(spec.target.name);
   if (!target) {
     checks.push({ check: 'column-present', column: spec.target.name, passed: false, detail: `target column "${spec.target.name}" is missing` });
-  } else {
+  } else if (profile.rowCount > 0) {
     checks.push({ check: 'nulls', column: spec.target.name, passed: target.nullCount === 0, detail: `${target.nullCount} null labels` });
     const classes = target.distinct ?? [];
     const declared = spec.target.classes;
@@ -100,6 +105,12 @@ export function validateDataset(profile: DatasetProfile, spec: ModelSpec): Valid
       passed: classes.length >= 2 && unknown.length === 0,
       detail: classes.length < 2 ? `needs at least 2 classes, found ${classes.length}` : unknown.length ? `undeclared labels: ${unknown.join(', ')}` : `${classes.length} classes`,
     });
+  }
+  const firstMissing = checks.findIndex((c) => c.check === 'column-present' && !c.passed);
+  const missing = checks[firstMissing];
+  if (missing && found) {
+    const listed = found.length > 20 ? `${found.slice(0, 20).join(', ')}, …` : found.join(', ');
+    checks[firstMissing] = { ...missing, detail: `${missing.detail} (the dataset's columns: ${listed || 'none'})` };
   }
   const failures = checks.filter((c) => !c.passed).map((c) => `${c.column ? `${c.column}: ` : ''}${c.check} — ${c.detail}`);
   return { passed: failures.length === 0, checks, failures };

@@ -15,7 +15,10 @@ export type TriggerKind = (typeof triggerKinds)[number];
 
 export const lifecycleInputSchema = z
   .object({
-    /** The model spec, inline (the CLI reads and validates the file; any client may send it). */
+    /**
+     * The model spec, inline and fully resolved (every default applied by the client that starts the run:
+     * `startLifecycle`, the CLI); the workflow re-parses it, which leaves a resolved spec unchanged.
+     */
     spec: z.unknown(),
     requestedBy: z.string().min(1).max(200),
     reason: z.string().max(2000).optional(),

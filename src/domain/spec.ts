@@ -4,6 +4,7 @@ import { deploymentSpecSchema } from './rollout/strategy';
 import { monitoringSpecSchema } from './monitoring/monitoring-spec';
 import { datasetWhereSchema } from './dataset-filter';
 import { BUILTIN_TRAINING_DEFAULTS, isBuiltinTraining, trainingSchema } from './training-spec';
+import { FailureType } from './failure-types';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -115,4 +116,25 @@ export type SpecParseResult = { ok: true; spec: ModelSpec } | { ok: false; probl
 export function parseModelSpec(raw: unknown): SpecParseResult {
   const parsed = modelSpecSchema.safeParse(raw);
   return parsed.success ? { ok: true, spec: parsed.data } : { ok: false, problems: describeZodError(parsed.error) };
+}
+
+/** A spec refused before a run starts; `type` is the failure type a workflow would report for it. */
+export class SpecInvalidError extends Error {
+  readonly type = FailureType.SpecInvalid;
+  constructor(readonly problems: string[]) {
+    super(`invalid model spec: ${problems.join('; ')}`);
+    this.name = 'SpecInvalidError';
+  }
+}
+
+/**
+ * The fully resolved spec: every default applied, once, by whoever starts the run (docs/versioning.md).
+ * A resolved spec is a fixed point of the schema, so the workflow's own parse changes nothing in it and a
+ * default changed in later code never reaches a run already in flight.
+ * @throws SpecInvalidError naming every problem.
+ */
+export function resolveModelSpec(raw: unknown): ModelSpec {
+  const parsed = parseModelSpec(raw);
+  if (!parsed.ok) throw new SpecInvalidError(parsed.problems);
+  return parsed.spec;
 }

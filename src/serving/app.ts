@@ -9,6 +9,7 @@ import { registerPredictRoutes } from './predict-routes';
 import { errorBody, type ServerContext } from './server-context';
 import { ServingMetrics } from './serving-metrics';
 import { VersionStats } from './version-stats';
+import { resumeRollouts, RouteStateFile } from './route-state';
 
 export interface ModelServerDeps {
   readonly registry: SqliteRegistry;
@@ -17,6 +18,8 @@ export interface ModelServerDeps {
   readonly logger: Logger;
   /** Receives every served and shadow prediction; records nothing by default. */
   readonly sink?: PredictionSink;
+  /** Where the splits of rollouts in progress are kept, so a restart resumes them (route-state.ts); none by default. */
+  readonly routeStatePath?: string;
 }
 
 export interface ModelServer {
@@ -32,7 +35,12 @@ export interface ModelServer {
  */
 export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServer> {
   const metrics = new ServingMetrics();
-  const router = new ModelRouter(deps.registry, deps.artifacts, (routes) => metrics.setRoutes(routes));
+  const routeState = deps.routeStatePath ? new RouteStateFile(deps.routeStatePath) : null;
+  let ready = false;
+  const router = new ModelRouter(deps.registry, deps.artifacts, (routes) => {
+    metrics.setRoutes(routes);
+    if (ready) routeState?.save(routes); // not while starting: the saved splits are still to be resumed
+  });
   const stats = new VersionStats();
   const logger = deps.logger.child({ component: 'model-server' });
   const ctx: ServerContext = { router, stats, metrics, sink: deps.sink ?? noopPredictionSink, adminToken: deps.adminToken, logger };
@@ -45,7 +53,6 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
     requestIdHeader: 'x-request-id',
     genReqId: () => `${bootId}-${++requestCounter}`,
   });
-  let ready = false;
 
   // Callback-style hooks: on every request, they avoid a promise per hook.
   app.addHook('onRequest', (req, reply, done) => {
@@ -72,7 +79,10 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
   registerPredictRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
 
+  const splits = routeState?.load() ?? [];
   await router.loadProduction();
+  await resumeRollouts(router, deps.registry, splits, logger);
   ready = true;
+  routeState?.save(router.list());
   return { app, router, stats };
 }

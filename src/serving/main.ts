@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { ArtifactStore, FilePredictionLog, SqliteRegistry, createLogger } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
@@ -9,7 +10,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'mlops-model-server');
   const registry = new SqliteRegistry(config.registryPath);
   const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });
-  const { app, router } = await buildModelServer({ registry, artifacts: new ArtifactStore(config.artifactDir), adminToken: config.server.adminToken, logger, sink: predictions });
+  const { app, router } = await buildModelServer({
+    registry,
+    artifacts: new ArtifactStore(config.artifactDir),
+    adminToken: config.server.adminToken,
+    logger,
+    sink: predictions,
+    // Splits of rollouts in progress survive a restart of this process (src/serving/route-state.ts).
+    routeStatePath: join(config.dataDir, 'serving', 'routes.json'),
+  });
   await app.listen({ host: config.server.host, port: config.server.port });
   logger.info({ url: config.server.url, models: router.list().map((r) => `${r.name}@${r.stable.version}`) }, 'model server listening');
   const stop = async () => {

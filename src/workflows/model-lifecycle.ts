@@ -63,6 +63,8 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   const parsedInput = lifecycleInputSchema.safeParse(rawInput);
   if (!parsedInput.success) throw specFailure(parsedInput.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`));
   const input = parsedInput.data;
+  // Clients send the fully resolved spec (defaults applied at start): parsing it again changes nothing, so a
+  // default changed in later code never reaches this run. Older or foreign inputs still parse (docs/versioning.md).
   const parsedSpec = parseModelSpec(input.spec);
   if (!parsedSpec.ok) throw specFailure(parsedSpec.problems);
   const spec: ModelSpec = parsedSpec.spec;

@@ -79,13 +79,14 @@ export function labelsCsv(rows: readonly { id: string; row: number; truth: strin
 }
 
 /** Runs one monitor pass directly (no schedule) over the window ending now; the log is already flushed. */
-export async function monitorOnce(stack: TestStack, model: string, windowEnd = new Date().toISOString()): Promise<MonitorResult> {
+export async function monitorOnce(stack: TestStack, model: string, windowEnd = new Date().toISOString()): Promise<MonitorResult & { workflowId: string }> {
+  const workflowId = `monitor-${model}-manual-${Date.now()}`;
   const handle = await stack.client.workflow.start(MONITOR_WORKFLOW_TYPE, {
     taskQueue: stack.config.temporal.taskQueue,
-    workflowId: `monitor-${model}-manual-${Date.now()}`,
+    workflowId,
     args: [{ model, windowEnd, settleMs: 0 }],
   });
-  return (await handle.result()) as MonitorResult;
+  return { ...((await handle.result()) as MonitorResult), workflowId };
 }
 
 /** A model name unique to this test run (retrain ids and schedules live on the shared dev server). */

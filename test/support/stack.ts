@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,7 @@ export interface TestStack {
   readonly config: AppConfig;
   readonly client: Client;
   readonly registry: SqliteRegistry;
+  /** The model server in use (a new instance after `restartServer`). */
   readonly server: FastifyInstance;
   readonly serverUrl: string;
   /** The environment that yields `config`: hand it to child processes (worker, CLI) to join this stack. */
@@ -32,6 +34,8 @@ export interface TestStack {
    * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
    */
   startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: Worker; stop: () => Promise<void> }>;
+  /** Closes the model server and starts a new one on the same port, as a restarted process would be. */
+  restartServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,7 +51,9 @@ export async function startStack(name: string, env: Record<string, string> = {})
   const artifacts = new ArtifactStore(registryPathConfig.artifactDir);
   const adminToken = 'test-admin-token';
   const predictionLog = new FilePredictionLog(registryPathConfig.monitoring.predictionLogDir, { flushMs: registryPathConfig.monitoring.flushMs, logger });
-  const { app: server } = await buildModelServer({ registry, artifacts, adminToken, logger, sink: predictionLog });
+  const routeStatePath = join(dataDir, 'serving', 'routes.json');
+  const serverDeps = { registry, artifacts, adminToken, logger, sink: predictionLog, routeStatePath };
+  let { app: server } = await buildModelServer(serverDeps);
   await server.listen({ host: '127.0.0.1', port: 0 });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -74,7 +80,9 @@ export async function startStack(name: string, env: Record<string, string> = {})
     config,
     client,
     registry,
-    server,
+    get server() {
+      return server;
+    },
     serverUrl: config.server.url,
     env: stackEnv,
     predictionLog,
@@ -99,6 +107,11 @@ export async function startStack(name: string, env: Record<string, string> = {})
       };
       workers.push(handle);
       return handle;
+    },
+    async restartServer() {
+      await server.close();
+      ({ app: server } = await buildModelServer(serverDeps));
+      await server.listen({ host: '127.0.0.1', port });
     },
     async close() {
       for (const w of workers) await w.stop();

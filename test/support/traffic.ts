@@ -25,7 +25,12 @@ export function startTraffic(serverUrl: string, model: string, rows: readonly ml
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ instance: row }),
-      });
+      }).catch(() => null); // the server is down (a test restarting it): counted as status 0
+      if (!res) {
+        statuses[0] = (statuses[0] ?? 0) + 1;
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
       const body = (await res.json()) as { version?: number };
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (body.version !== undefined) versions[body.version] = (versions[body.version] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDurationMs, parseModelSpec } from '../../src/domain';
+import { parseDurationMs, parseModelSpec, resolveModelSpec, SpecInvalidError } from '../../src/domain';
 import { repoRoot } from '../support/paths';
 
 test.each(['weather-classifier.json', 'seattle-weather.json'])('example spec %s is valid', (file) => {
@@ -41,4 +41,37 @@ test('durations', () => {
   expect(parseDurationMs('90s')).toBe(90_000);
   expect(parseDurationMs('7d')).toBe(604_800_000);
   expect(() => parseDurationMs('soon')).toThrow(/not a duration/);
+});
+
+/** docs/versioning.md: a run carries the resolved spec, and re-parsing it in the workflow must change nothing. */
+const examples = ['weather-classifier.json', 'seattle-weather.json', 'governed-weather-classifier.json'];
+test.each(examples)('the resolved spec of %s is a fixed point: parsing it again changes nothing', (file) => {
+  const resolved = resolveModelSpec(JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')));
+  const wire = JSON.parse(JSON.stringify(resolved)) as unknown; // what the workflow input carries
+  expect(resolveModelSpec(wire)).toEqual(resolved);
+  expect(resolved.training).toMatchObject({ solver: 'lbfgs', maxIterations: expect.any(Number), tolerance: expect.any(Number) });
+  expect(resolved.approval).toBeDefined();
+  expect(resolved.deployment).toBeDefined();
+});
+
+test('a resolved spec keeps its values when the defaults change: nothing is left for a default to fill', () => {
+  const minimal = { name: 'm1', dataset: { path: 'x.csv' }, target: { name: 'y' }, features: [{ name: 'a', type: 'numeric' }] };
+  const resolved = resolveModelSpec(minimal);
+  // Every optional-with-default field is present in the resolved spec, at every level the schema defaults.
+  expect(Object.keys(resolved)).toEqual(expect.arrayContaining(['minRows', 'split', 'training', 'thresholds', 'approval', 'deployment']));
+  expect(Object.keys(resolved.training).sort()).toEqual(
+    ['algorithm', 'classWeight', 'epochs', 'l2', 'learningRate', 'maxIterations', 'seed', 'solver', 'tolerance'].sort(),
+  );
+});
+
+test('resolveModelSpec refuses a bad spec with a typed SpecInvalid error naming every problem', () => {
+  const err = (() => {
+    try {
+      return resolveModelSpec({ name: 'X', features: [] });
+    } catch (e) {
+      return e;
+    }
+  })();
+  expect(err).toBeInstanceOf(SpecInvalidError);
+  expect(err).toMatchObject({ type: 'SpecInvalid', problems: expect.arrayContaining([expect.stringMatching(/^name:/), expect.stringMatching(/^dataset:/)]) });
 });

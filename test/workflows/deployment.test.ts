@@ -3,6 +3,7 @@ import { deploymentWorkflowId, modelSpecSchema, type DeploymentInput, type Model
 import { inState, queryDeployment, sendDecision, sendRolloutCommand, startDeployment, startLifecycle, waitForDeployment, waitForStage } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { startStack, type TestStack } from '../support/stack';
+import { saveHistoryIfAsked } from '../support/histories';
 import { weatherSpec } from '../support/specs';
 import { startTraffic } from '../support/traffic';
 import { registerTrainedVersion } from '../support/versions';
@@ -122,6 +123,8 @@ describe('canary through the lifecycle', () => {
     expect(stack.registry.getVersion(model, 3).status).toBe('rolled_back');
     expect(await serving(model)).toMatchObject({ version: 2, rollout: null });
     expect(deployments.list(model)[0]).toMatchObject({ toVersion: 3, state: 'rolled-back', outcomeReason: expect.stringMatching(/prediction-shift/) });
+    await saveHistoryIfAsked(run.handle, 'lifecycle-canary-rollback.json');
+    await saveHistoryIfAsked(stack.client.workflow.getHandle(deploymentWorkflowId(model, 3)), 'deployment-canary-rolled-back.json');
   });
 
   test('mlops rollback moves production to the previous version through the deployment workflow; mlops deployments lists it all', async () => {
@@ -157,6 +160,8 @@ describe('canary through the lifecycle', () => {
       [1, 2, 'oncall'],
     ]);
     expect(history.aliasHistory[2]?.reason).toBe('drill');
+    const rollback = deployments.list(model).find((d) => d.kind === 'rollback' && d.toVersion === 1);
+    await saveHistoryIfAsked(stack.client.workflow.getHandle(rollback?.workflowId ?? ''), 'deployment-rollback.json');
     const table = await cli('deployments', model);
     expect(table.out).toMatch(/10%✗/);
     expect(table.out).toMatch(/production alias history/);
@@ -170,11 +175,13 @@ test('shadow: an identical candidate agrees on every row and is promoted; a bad 
 
   const shadow = (onLowAgreement: 'reject' | 'ask') => ({ strategy: 'shadow' as const, shadow: { duration: '2s', minAgreement: 0.9, onLowAgreement }, guards: quickGuards });
   const traffic = startTraffic(stack.serverUrl, model, rows);
-  const good = await (await deploy({ model, version: 2, actor: 'test-suite', deployment: shadow('reject') })).handle.result();
+  const goodDeployment = await deploy({ model, version: 2, actor: 'test-suite', deployment: shadow('reject') });
+  const good = await goodDeployment.handle.result();
   expect(good).toMatchObject({ outcome: 'promoted', strategy: 'shadow', fromVersion: 1, toVersion: 2 });
   expect(good.shadow?.verdict).toBe('promote');
   expect(good.shadow?.agreement).toBe(1);
   expect(good.shadow?.compared).toBeGreaterThanOrEqual(20);
+  await saveHistoryIfAsked(goodDeployment.handle, 'deployment-shadow-promoted.json');
 
   const { handle, workflowId } = await deploy({ model, version: 3, actor: 'test-suite', deployment: shadow('ask') });
   const asking = await waitForDeployment(stack.client, workflowId, inState('awaiting-decision', 'promoted', 'rolled-back', 'failed'));
@@ -190,6 +197,7 @@ test('shadow: an identical candidate agrees on every row and is promoted; a bad 
   expect(sent.statuses).toEqual({ 200: sent.sent });
   expect(sent.versions[3]).toBeUndefined(); // shadow answers are never returned
   expect(await serving(model)).toMatchObject({ version: 2, rollout: null });
+  await saveHistoryIfAsked(handle, 'deployment-shadow-aborted.json');
 });
 
 test('pause, resume and abort steer a canary by signal; bad commands are refused; a second deployment of the model queues', async () => {

@@ -2,6 +2,7 @@ import { describeLifecycle, sendDecision, startLifecycle, submitDecision, waitFo
 import { SqliteAuditLog } from '../../src/adapters';
 import { modelSpecSchema, type AuditEvent, type BuiltinTraining, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
+import { saveHistoryIfAsked } from '../support/histories';
 import { weatherSpec } from '../support/specs';
 import { cli, decisionsInHistory, governanceFixture, historyOf, startWebhook, type GovernanceFixture } from '../support/governance';
 
@@ -52,12 +53,14 @@ test('deadline: the reminder escalates through the webhook, then the spec\'s out
   const timers = history.filter((e) => e.eventType === 'EVENT_TYPE_TIMER_STARTED').map((e) => (e['timerStartedEventAttributes'] as { startToFireTimeout: string }).startToFireTimeout);
   expect(timers).toEqual(['1s', expect.stringMatching(/^[12](\.\d+)?s$/)]);
   expect(history.length).toBeLessThan(90); // including the reference-profile activity after registration (monitoring)
+  await saveHistoryIfAsked(handle, 'lifecycle-deadline-escalation.json');
 });
 
 test('deadline with onTimeout "approve" deploys, with the deadline as the recorded actor', async () => {
   const { handle } = await startLifecycle(stack.client, stack.config, { spec: spec('gov-auto-approve', { approval: { timeout: '2s', onTimeout: 'approve' } }), requestedBy: 'rita' });
   expect(await handle.result()).toMatchObject({ outcome: 'deployed', approvers: ['system:deadline'] });
   expect(stack.registry.aliasHistory('gov-auto-approve')).toEqual([expect.objectContaining({ toVersion: 1, actor: 'system:deadline' })]);
+  await saveHistoryIfAsked(handle, 'lifecycle-deadline-auto-approve.json');
 });
 
 test('machine gate first: failing absolute or change-vs-champion thresholds never reaches people', async () => {
@@ -67,6 +70,7 @@ test('machine gate first: failing absolute or change-vs-champion thresholds neve
   const refused = audit(failing.workflowId);
   expect(refused.map((e) => e.kind)).not.toContain('approval.requested');
   expect(refused.find((e) => e.kind === 'machine-gate.not-blessed')?.details['checks']).toEqual([expect.objectContaining({ name: 'min-accuracy', passed: false })]);
+  await saveHistoryIfAsked(failing.handle, 'lifecycle-not-blessed.json');
 
   const champion = await startLifecycle(stack.client, stack.config, { spec: spec('gov-machine-gate', {}), requestedBy: 'rita' });
   await waitForStage(stack.client, champion.workflowId, ['awaiting-approval']);

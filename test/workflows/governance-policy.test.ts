@@ -4,6 +4,7 @@ import { DecisionRefusedError, describeLifecycle, sendDecision, startLifecycle, 
 import { SqliteAuditLog } from '../../src/adapters';
 import { canonicalDecisionPayload, modelSpecSchema, type ApprovalPolicyInput, type DecideRequest, type ModelSpec } from '../../src/domain';
 import { startStack, workflowBundle, type TestStack } from '../support/stack';
+import { saveHistoryIfAsked } from '../support/histories';
 import { weatherSpec } from '../support/specs';
 import { cli, decisionsInHistory, decisionsRecorded, governanceFixture, historyOf, opensslSign, temporalCli, type GovernanceFixture } from '../support/governance';
 
@@ -113,6 +114,7 @@ test('Update "decide": the validator refuses at once and records nothing; accept
     ['approve', 'bob', 'update'],
     ['reject', 'carol', 'update'],
   ]);
+  await saveHistoryIfAsked(handle, 'lifecycle-update-decide.json');
   expect(audit(workflowId).filter((e) => e.kind.startsWith('decision.')).map((e) => [e.kind, e.actor, e.details['via']])).toEqual([
     ['decision.accepted', 'alice', 'update'],
     ['decision.accepted', 'bob', 'update'],

@@ -8,6 +8,7 @@ import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { tempDir, weatherCsv } from '../support/paths';
 import { readFileSync } from 'node:fs';
+import { saveHistoryIfAsked } from '../support/histories';
 
 let stack: TestStack;
 
@@ -66,7 +67,9 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
 });
 
 test('reject path: records the rejection, deploys nothing, and refuses decisions once closed', async () => {
-  const { workflowId, handle } = await startLifecycle(stack.client, stack.config, { spec: spec({ name: 'weather-reject' }), requestedBy: 'test-suite' });
+  // An unresolved spec (no defaults applied): startLifecycle resolves it, and the run's input carries the result.
+  const raw = weatherSpec({ name: 'weather-reject' });
+  const { workflowId, handle } = await startLifecycle(stack.client, stack.config, { spec: raw, requestedBy: 'test-suite' });
   await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol', comment: 'not yet' });
   const result = await handle.result();
@@ -76,6 +79,13 @@ test('reject path: records the rejection, deploys nothing, and refuses decisions
   expect((await predict('weather-reject', [{ location: 'Seattle', precipitation: 0, temp_max: 1, temp_min: 0, wind: 1 }])).status).toBe(404);
   const view = await describeLifecycle(stack.client, workflowId);
   expect(view.status?.stage).toBe('rejected');
+
+  const history = await handle.fetchHistory();
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  const input = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as { spec: ModelSpec };
+  expect(input.spec).toEqual(JSON.parse(JSON.stringify(spec({ name: 'weather-reject' }))));
+  expect(input.spec.training).toMatchObject({ solver: 'lbfgs', maxIterations: 500, tolerance: 1e-5 });
+  await saveHistoryIfAsked(handle, 'lifecycle-rejected.json');
 });
 
 test('malformed and early decisions are recorded as refused and change nothing', async () => {

@@ -7,6 +7,7 @@ import { FailureType, retrainWorkflowId, type PredictionRecord } from '../../src
 import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { startStack, type TestStack } from '../support/stack';
 import { tempDir } from '../support/paths';
+import { saveHistoryIfAsked } from '../support/histories';
 import { deploy, labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 
 let stack: TestStack;
@@ -46,6 +47,8 @@ test('labels: realized accuracy on labelled traffic is compared with evaluation;
   expect(child.reason).toMatch(/accuracy 0\.\d+ on 600 labelled predictions vs \d\.\d+ at evaluation/);
   await sendDecision(stack.client, retrainWorkflowId(model), 'reject', { approver: 'test-suite' });
   await lifecycleHandle(stack.client, retrainWorkflowId(model)).result();
+  await saveHistoryIfAsked(stack.client.workflow.getHandle(second.workflowId), 'monitor-performance-retrain.json');
+  await saveHistoryIfAsked(lifecycleHandle(stack.client, retrainWorkflowId(model)), 'lifecycle-performance-retrain.json');
 });
 
 test('empty window and too few rows: a report that says it could not judge, and no retrain', async () => {

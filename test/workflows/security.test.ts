@@ -4,7 +4,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { openSandboxedDuckDb } from '../../src/adapters/duckdb-sandbox';
 import { startLifecycle, waitForStage, sendDecision } from '../../src/client';
-import type { ModelSpec } from '../../src/domain';
+import { LIFECYCLE_WORKFLOW_TYPE, type ModelSpec } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { runCompiled } from '../support/processes';
@@ -68,7 +68,13 @@ test(`${cases.length} injection and traversal attempts are refused as SpecInvali
     cases.map(async ([name, dataset], i) => {
       const path = dataset.path.replace('<data dir>', stack.config.dataDir);
       const spec = weatherSpec({ name: `attack-${i + 1}`, dataset: { ...dataset, path } }) as ModelSpec;
-      const { handle } = await startLifecycle(stack.client, stack.config, { spec, requestedBy: 'attacker' });
+      // Started as any Temporal client would, without startLifecycle's own check (which refuses the same
+      // filters before anything starts): the workflow itself must refuse them.
+      const handle = await stack.client.workflow.start(LIFECYCLE_WORKFLOW_TYPE, {
+        taskQueue: stack.config.temporal.taskQueue,
+        workflowId: `attack-${i + 1}-${Date.now()}`,
+        args: [{ spec, requestedBy: 'attacker' }],
+      });
       return handle.result().then(
         () => new Error(`${name}: the run completed`),
         (err: unknown) => err,

@@ -1,8 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { MonitoringRegistry } from '../../adapters';
 import { describeMonitorSchedule, monitorScheduleHandle, startMonitorSchedule, triggerMonitorRun, ScheduleNotFoundError } from '../../client';
-import { monitorScheduleId, parseDurationMs, scheduleUiLink, workflowUiLink, type MonitorResult } from '../../domain';
-import { parseCommandArgs, requireString, UsageError } from '../args';
+import { monitorScheduleId, scheduleUiLink, workflowUiLink, type MonitorResult } from '../../domain';
+import { parseCommandArgs, requireDurationMs, requireString, UsageError } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 import { renderReport, renderReportRows, renderSchedule } from './monitor-format';
@@ -35,7 +35,7 @@ function printResult(ctx: CliContext, r: MonitorResult, workflowId: string): voi
 
 const subcommands: Record<string, Sub> = {
   async start(model, values, ctx) {
-    const everyMs = parseDurationMs(requireString(values, 'every'));
+    const everyMs = requireDurationMs(values, 'every');
     if (everyMs < 1000) throw new UsageError('--every must be at least 1s');
     if (!ctx.registry().findByAlias(model, 'production')) throw new Error(`${model} has no version in production; deploy one first (mlops run <spec>)`);
     try {

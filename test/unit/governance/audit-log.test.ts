@@ -84,6 +84,15 @@ describe('audit log (SQLite)', () => {
     expect(audit.list().map((e) => e.eventKey)).toEqual(['wf-1/run-1/1']); // event 2 of the refused batches: not stored
   });
 
+  test('an event re-appended with a later time (its workflow task ran again after a crash) keeps the first time', () => {
+    audit.append('wf-1', 'run-1', [event(1), event(2)]);
+    const later = (seq: number) => event(seq, { at: '2026-01-01T00:01:00.000Z' });
+    expect(audit.append('wf-1', 'run-1', [later(2), later(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect(audit.list({ runId: 'run-1' }).map((e) => e.at)).toEqual([event(1).at, event(2).at, later(3).at]);
+    // What happened (kind, actor, model, version) must match; a different actor under the key is a conflict.
+    expect(() => audit.append('wf-1', 'run-1', [event(2, { at: 'x', actor: 'mallory' })])).toThrow(/already stored as another event/);
+  });
+
   test('the database refuses to update or delete audit rows, whatever the SQL', () => {
     audit.append('wf-1', 'run-1', [event(1)]);
     expect(() => registry.db.prepare("UPDATE audit_events SET actor = 'mallory'").run()).toThrow(/append-only/);
