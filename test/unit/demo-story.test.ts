@@ -42,12 +42,16 @@ test('the demo ends with one line for a story or configuration failure, and a st
   expect(failureReport(story, true).split('\n').length).toBeGreaterThan(1);
 });
 
-test('fast mode shortens only the canary bakes; flags are parsed explicitly', () => {
+test('fast mode shortens the canary bakes and widens only the latency guard; flags are parsed explicitly', () => {
   const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '10s' } };
   const parsed = parseModelSpec(weatherSpec({ deployment: canary }));
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
   const fast = demoSettings([], { MLOPS_DEMO_FAST: '1' });
   expect(demoSpec(parsed.spec, fast).deployment.canary).toEqual({ steps: [10, 100], bake: '2s' });
+  const { maxP99LatencyIncreaseMs, ...otherGuards } = demoSpec(parsed.spec, fast).deployment.guards;
+  expect(maxP99LatencyIncreaseMs).toBe(2000);
+  const { maxP99LatencyIncreaseMs: _asked, ...askedGuards } = parsed.spec.deployment.guards;
+  expect(otherGuards).toEqual(askedGuards);
   expect(demoSpec(parsed.spec, demoSettings(['--interactive'], {}))).toBe(parsed.spec);
   const slow = demoSettings(['--interactive'], { MLOPS_DEMO_FAST: 'false' });
   expect(slow).toEqual({ interactive: true, fast: false, debug: false });
