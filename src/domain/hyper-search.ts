@@ -56,10 +56,12 @@ export const searchSchema = z
       }
       const size = ranges.length ? 0 : gridSize(s.space as Record<string, unknown[]>);
       if (size > MAX_SEARCH_TRIALS) {
-        ctx.addIssue({ code: 'custom', message: `grid of ${size} trials exceeds ${MAX_SEARCH_TRIALS}`, path: ['space'] });
+        const message = `grid of ${size} trials exceeds ${MAX_SEARCH_TRIALS}`;
+        ctx.addIssue({ code: 'custom', message, path: ['space'] });
       }
       if (s.trials !== undefined && size > s.trials) {
-        ctx.addIssue({ code: 'custom', message: `grid has ${size} trials, more than trials=${s.trials}`, path: ['trials'] });
+        const message = `grid has ${size} trials, more than trials=${s.trials}`;
+        ctx.addIssue({ code: 'custom', message, path: ['trials'] });
       }
     }
   });
@@ -95,9 +97,14 @@ export function planTrials(search: SearchSpec): TrialParams[] {
 
 function draw(dimension: z.infer<typeof dimensionSchema>, rng: SeededRandom): TrialParams[string] {
   const u = rng.next();
-  if (Array.isArray(dimension)) return dimension[Math.min(dimension.length - 1, Math.floor(u * dimension.length))] ?? null;
+  if (Array.isArray(dimension)) {
+    return dimension[Math.min(dimension.length - 1, Math.floor(u * dimension.length))] ?? null;
+  }
   const { min, max, log, integer } = dimension;
-  if (integer) return Math.min(Math.floor(max), Math.ceil(min) + Math.floor(u * (Math.floor(max) - Math.ceil(min) + 1)));
+  if (integer) {
+    const [low, high] = [Math.ceil(min), Math.floor(max)];
+    return Math.min(high, low + Math.floor(u * (high - low + 1)));
+  }
   return log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
 }
 

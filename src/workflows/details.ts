@@ -20,7 +20,8 @@ export function renderDetails(s: LifecycleStatus): string {
     const waiting = s.stage === 'training' ? ' — waits there until a training worker polls that queue' : '';
     lines.push(`trainer \`${s.training.trainer}\` on task queue \`${s.training.taskQueue}\`${waiting}`);
   }
-  if (s.training?.search) lines.push(`hyper-parameter search: ${s.training.search.done}/${s.training.search.total} trials done`);
+  const trials = s.training?.search;
+  if (trials) lines.push(`hyper-parameter search: ${trials.done}/${trials.total} trials done`);
   const picked = s.candidate?.search;
   if (picked) {
     const best = picked.trials.find((t) => t.index === picked.best);

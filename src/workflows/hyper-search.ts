@@ -46,7 +46,8 @@ export async function runSearch(args: {
   let next = 0;
   const runOne = async (index: number): Promise<void> => {
     const params = plan[index] ?? {};
-    const summary = `trial ${index + 1}/${plan.length}: ${describeParams(params)} (${search.metric} on validation rows)`;
+    const summary =
+      `trial ${index + 1}/${plan.length}: ${describeParams(params)} (${search.metric} on validation rows)`;
     const { validateTrial } = proxyActivities<TrialActivities>({ ...options, summary });
     const out = await validateTrial({
       spec: withParams(spec, params),
@@ -69,11 +70,12 @@ export async function runSearch(args: {
   if (best < 0) {
     throw ApplicationFailure.create({
       type: FailureType.SpecInvalid,
-      message: `no search trial produced ${search.metric}${search.metric === 'auc' ? ' (AUC needs a binary target)' : ''}`,
+      message: `no search trial produced ${search.metric}${search.metric === 'auc' ? ' (AUC needs 2 classes)' : ''}`,
       nonRetryable: true,
     });
   }
   const bestParams = plan[best] ?? {};
   log.info('search picked a trial', { model: spec.name, best, params: describeParams(bestParams) });
-  return { method: search.method, metric: search.metric, validationFraction: search.validationFraction, trials, best, bestParams };
+  const { method, metric, validationFraction } = search;
+  return { method, metric, validationFraction, trials, best, bestParams };
 }

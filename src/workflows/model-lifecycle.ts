@@ -198,7 +198,8 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
         snapshot,
         options: trainingOptions,
         progress: (done, total) => {
-          update({ training: { ...status.training, trainer: describeTrainer(spec.training), search: { done, total } } });
+          const trainer = describeTrainer(spec.training);
+          update({ training: { ...status.training, trainer, search: { done, total } } });
           setCurrentDetails(renderDetails(status));
         },
       })

@@ -46,7 +46,7 @@ const searchSpec = (name: string): ModelSpec =>
     }),
   );
 
-test('grid search, 2 trials at a time: every trial scored on validation rows, the best one trains the candidate', async () => {
+test('grid search, 2 at a time: trials scored on validation rows, the best one trains the candidate', async () => {
   const name = 'weather-search';
   const { workflowId, handle } = await startLifecycle(stack.client, stack.config, {
     spec: searchSpec(name),
