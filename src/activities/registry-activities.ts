@@ -31,6 +31,8 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
           // External trainers report what produced the model: kept with the version to rebuild it.
           ...(input.candidate.format ? { artifactFormat: input.candidate.format } : {}),
           ...(input.candidate.environment ? { environment: input.candidate.environment } : {}),
+          // `training.search`: every trial's params and validation metric, and which one was picked.
+          ...(input.candidate.search ? { hyperSearch: input.candidate.search } : {}),
         },
         metrics: input.evaluation.candidate,
         evaluation: input.evaluation,

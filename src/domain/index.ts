@@ -5,6 +5,7 @@
 export * from './failure-types';
 export * from './spec';
 export * from './training-spec';
+export * from './hyper-search';
 export * from './duration';
 export * from './dataset';
 export * from './dataset-filter';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
+import type { SearchSummary } from './hyper-search';
 import type { ApprovalView, AuditTrailHealth, DecisionChannel, RefusalCode } from './governance';
 import type { DeploymentQueuePosition, DeploymentResult } from './rollout/deployment';
 import { retrainEvidenceSchema, type RetrainEvidence } from './monitoring/evidence';
@@ -100,6 +101,8 @@ export interface CandidateRef {
   readonly trainer?: string;
   /** Environment fingerprint of the training worker (runtime, library versions, requirements hash). */
   readonly environment?: Record<string, unknown>;
+  /** `training.search`: every trial's params and validation metric, and the pick the candidate was trained with. */
+  readonly search?: SearchSummary;
 }
 
 export interface LifecycleStatus {
@@ -114,7 +117,12 @@ export interface LifecycleStatus {
   readonly dataset?: DatasetSnapshot;
   readonly validation?: ValidationReport;
   /** Who trains: the trainer, and for external ones the task queue whose worker must pick the work up. */
-  readonly training?: { readonly trainer: string; readonly taskQueue?: string };
+  readonly training?: {
+    readonly trainer: string;
+    readonly taskQueue?: string;
+    /** `training.search`: trials finished of the planned total. */
+    readonly search?: { readonly done: number; readonly total: number };
+  };
   readonly candidate?: CandidateRef;
   readonly version?: number;
   readonly evaluation?: EvaluationReport;

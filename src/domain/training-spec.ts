@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchSchema } from './hyper-search';
 
 /**
  * The spec's `training` section: which trainer fits the model. The built-in softmax regression runs in the
@@ -44,6 +45,8 @@ export const builtinTrainingSchema = z
 const paramsSchema = z.record(z.string(), z.unknown()).default({});
 /** random_state for estimators that take one, unless params set it. */
 const seedSchema = z.number().int().min(0).optional();
+/** Hyper-parameter search (src/domain/hyper-search.ts): the best trial's params override `params`. */
+const searchField = searchSchema.optional();
 
 export const sklearnTrainingSchema = z
   .object({
@@ -56,11 +59,12 @@ export const sklearnTrainingSchema = z
       ),
     params: paramsSchema,
     seed: seedSchema,
+    search: searchField,
   })
   .strict();
 
 export const boostingTrainingSchema = z
-  .object({ trainer: z.enum(['xgboost', 'lightgbm']), params: paramsSchema, seed: seedSchema })
+  .object({ trainer: z.enum(['xgboost', 'lightgbm']), params: paramsSchema, seed: seedSchema, search: searchField })
   .strict();
 
 export const pythonTrainingSchema = z
@@ -72,6 +76,7 @@ export const pythonTrainingSchema = z
       .regex(/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$/, 'module:function, e.g. my_package.train:fit'),
     params: paramsSchema,
     seed: seedSchema,
+    search: searchField,
   })
   .strict();
 

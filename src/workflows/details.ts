@@ -20,6 +20,13 @@ export function renderDetails(s: LifecycleStatus): string {
     const waiting = s.stage === 'training' ? ' — waits there until a training worker polls that queue' : '';
     lines.push(`trainer \`${s.training.trainer}\` on task queue \`${s.training.taskQueue}\`${waiting}`);
   }
+  const trials = s.training?.search;
+  if (trials) lines.push(`hyper-parameter search: ${trials.done}/${trials.total} trials done`);
+  const picked = s.candidate?.search;
+  if (picked) {
+    const best = picked.trials.find((t) => t.index === picked.best);
+    lines.push(`best trial ${picked.best + 1}: ${picked.metric} ${num(best?.value ?? undefined)} on validation rows`);
+  }
   if (s.evaluation) {
     lines.push('', '| model | accuracy | macro-F1 | log-loss |', '|---|---|---|---|', metricRow('candidate', s.evaluation.candidate));
     const champion = s.evaluation.champion;

@@ -34,6 +34,7 @@ import { deploymentWorkflow } from './deployment';
 import { renderDetails } from './details';
 import { AUDIT_NAMES_BY_KIND_PATCH, startAuditTrail } from './audit-trail';
 import { installApprovalGate } from './approval-gate';
+import { runSearch, withParams } from './hyper-search';
 
 function specFailure(problems: string[]): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.SpecInvalid, message: `invalid model spec: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
@@ -190,7 +191,24 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   enter('training');
   const trainingOptions = external ? { ...trainingStepOptions, taskQueue: trainingQueue } : trainingStepOptions;
   const trainSummary = `train ${describeTrainer(spec.training)}${external ? ` on task queue ${trainingQueue}` : ''}`;
-  const candidate = await activities(trainingOptions, trainSummary).trainCandidate({ spec, snapshot });
+  // `training.search` (external trainers only): trials first, then the candidate with the best trial's params.
+  const search = !isBuiltinTraining(spec.training) ? spec.training.search : undefined;
+  const searched = search
+    ? await runSearch({
+        spec,
+        search,
+        snapshot,
+        options: trainingOptions,
+        progress: (done, total) => {
+          const trainer = describeTrainer(spec.training);
+          update({ training: { ...status.training, trainer, search: { done, total } } });
+          setCurrentDetails(renderDetails(status));
+        },
+      })
+    : undefined;
+  const trainedSpec = searched ? withParams(spec, searched.bestParams) : spec;
+  const trained = await activities(trainingOptions, trainSummary).trainCandidate({ spec: trainedSpec, snapshot });
+  const candidate = searched ? { ...trained, search: searched } : trained;
   update({ candidate });
 
   enter('evaluating');
@@ -199,7 +217,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
 
   enter('registering');
   const { version } = await activities(registryStepOptions, `register ${spec.name} with lineage`).registerCandidate({
-    spec,
+    spec: trainedSpec,
     snapshot,
     candidate,
     evaluation,

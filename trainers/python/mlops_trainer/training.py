@@ -21,7 +21,7 @@ ONNX_FORMAT = "temporal-mlops/onnx@1"
 REFERENCE_ROWS = 5
 
 
-def _float32_numerics(frame: pd.DataFrame, features: list[dict]) -> pd.DataFrame:
+def float32_numerics(frame: pd.DataFrame, features: list[dict]) -> pd.DataFrame:
     """ONNX receives float32: fitting on float32-representable values makes library and ONNX see the same data."""
     out = frame.copy()
     for f in features:
@@ -30,7 +30,7 @@ def _float32_numerics(frame: pd.DataFrame, features: list[dict]) -> pd.DataFrame
     return out
 
 
-def _metrics(labels: list[str], probabilities: np.ndarray, classes: list[str]) -> dict:
+def holdout_metrics(labels: list[str], probabilities: np.ndarray, classes: list[str]) -> dict:
     """As the built-in evaluator: a label the model never saw scores against an extra zero column."""
     truth = np.array([classes.index(label) if label in classes else len(classes) for label in labels])
     if np.any(truth == len(classes)):
@@ -54,11 +54,25 @@ def _iterations(model: object) -> int:
     return int(np.max(n_iter))
 
 
+def fit_model(spec: dict, x_train: pd.DataFrame, train_labels: list[str]) -> tuple[object, list[str]]:
+    """Fits the spec's trainer on these rows; returns the model and its classes in predict_proba column order."""
+    training, features, target = spec["training"], spec["features"], spec["target"]["name"]
+    if training["trainer"] == "python":
+        model = fit_user_function(training, x_train, pd.Series(train_labels, name=target))
+        return model, [str(c) for c in model.classes_]
+    names = list(spec["target"].get("classes") or sorted(set(train_labels)))
+    unknown = sorted(set(train_labels) - set(names))
+    if unknown:
+        raise permanent(f"target '{target}' has labels outside the declared classes: {', '.join(unknown)}")
+    model = fit_library_pipeline(training, features, x_train, np.array([names.index(v) for v in train_labels]))
+    return model, [names[int(i)] for i in model.classes_]
+
+
 def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
     spec, snapshot = payload["spec"], payload["snapshot"]
     training, features, target = spec["training"], spec["features"], spec["target"]["name"]
     progress("reading the snapshot")
-    frame = _float32_numerics(read_spec_frame(snapshot["snapshotPath"], spec), features)
+    frame = float32_numerics(read_spec_frame(snapshot["snapshotPath"], spec), features)
     train, test = split_frame(frame, spec)
     train_labels, test_labels = train[target].tolist(), test[target].tolist()
     if len(set(train_labels)) < 2:
@@ -66,21 +80,12 @@ def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
     x_train, x_test = train[[f["name"] for f in features]], test[[f["name"] for f in features]]
 
     progress(f"fitting {describe(training)}")
-    if training["trainer"] == "python":
-        model = fit_user_function(training, x_train, pd.Series(train_labels, name=target))
-        classes = [str(c) for c in model.classes_]
-    else:
-        names = list(spec["target"].get("classes") or sorted(set(train_labels)))
-        unknown = sorted(set(train_labels) - set(names))
-        if unknown:
-            raise permanent(f"target '{target}' has labels outside the declared classes: {', '.join(unknown)}")
-        model = fit_library_pipeline(training, features, x_train, np.array([names.index(v) for v in train_labels]))
-        classes = [names[int(i)] for i in model.classes_]
+    model, classes = fit_model(spec, x_train, train_labels)
 
     progress("scoring the held-out rows")
     train_proba = np.asarray(model.predict_proba(x_train), dtype=np.float64)
     test_proba = np.asarray(model.predict_proba(x_test), dtype=np.float64)
-    holdout = _metrics(test_labels, test_proba, classes)
+    holdout = holdout_metrics(test_labels, test_proba, classes)
 
     progress("exporting to ONNX")
     onnx_bytes = to_onnx(model, features)
@@ -93,7 +98,7 @@ def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
         "datasetId": snapshot["id"],
         "rows": len(train),
         "epochs": _iterations(model),
-        "finalLoss": _metrics(train_labels, train_proba, classes)["logLoss"],
+        "finalLoss": holdout_metrics(train_labels, train_proba, classes)["logLoss"],
     }
     envelope = {
         "format": ONNX_FORMAT,

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from .activities import train_candidate_activity
+from .activities import train_candidate_activity, validate_trial_activity
 
 
 async def main() -> None:
@@ -37,7 +37,7 @@ async def main() -> None:
         worker = Worker(
             client,
             task_queue=queue,
-            activities=[train_candidate_activity],
+            activities=[train_candidate_activity, validate_trial_activity],
             activity_executor=executor,
             max_concurrent_activities=2,
         )
