@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { LIFECYCLE_WORKFLOW_TYPE, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpec } from '../domain';
+import { LIFECYCLE_WORKFLOW_TYPE, runMemo, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpec } from '../domain';
 import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
 import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelLifecycleWorkflow } from '../workflows';
@@ -41,6 +41,7 @@ export async function startLifecycle(
       { key: stageAttribute, value: 'starting' },
       { key: triggerAttribute, value: trigger },
     ],
+    memo: runMemo({ kind: 'lifecycle', model: args.spec.name, requestedBy: args.requestedBy, specSource: args.specSource }),
     staticSummary: `${args.spec.name}: train → evaluate → approve → deploy (requested by ${args.requestedBy})`,
     staticDetails: `dataset \`${args.spec.dataset.path}\`, target \`${args.spec.target.name}\`, ${args.spec.features.length} features${args.reason ? `\n\nreason: ${args.reason}` : ''}`,
   });
