@@ -7,6 +7,7 @@ import { FailureType, deploymentWorkflowId, modelSpecSchema, type ModelSpec } fr
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { tempDir, weatherCsv } from '../support/paths';
+import { saveHistoryIfAsked } from '../support/histories';
 import { readFileSync } from 'node:fs';
 
 let stack: TestStack;
@@ -54,6 +55,9 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
   expect((await stack.client.workflow.getHandle(deploymentWorkflowId('weather-approve', 1)).describe()).memo).toEqual({
     kind: 'deployment', model: 'weather-approve', version: 1, requestedBy: 'alice',
     specSource: `deployment spec of ${workflowId}` });
+  // Histories of runs with the memo (patch run-memo-v1), replayed by replay.test.ts.
+  await saveHistoryIfAsked(handle, 'lifecycle-run-memo.json');
+  await saveHistoryIfAsked(stack.client.workflow.getHandle(deploymentWorkflowId('weather-approve', 1)), 'deployment-run-memo.json');
 
   const prediction = await predict('weather-approve', [{ location: 'Seattle', precipitation: 12.5, temp_max: 9, temp_min: 4, wind: 5 }]);
   expect(prediction.status).toBe(200);
