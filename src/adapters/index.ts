@@ -19,3 +19,4 @@ export * from './prediction-log';
 export * from './prediction-store';
 export * from './label-ingest';
 export * from './monitoring-registry';
+export * from './version-tags';

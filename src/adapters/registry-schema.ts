@@ -229,5 +229,71 @@ export const registryMigrations: string[] = [
   CREATE INDEX deployments_queue ON deployments (model_name, state, id);
 
   ALTER TABLE model_versions ADD COLUMN status_reason TEXT;
+  `,  // 6: aliases besides `production` can be deleted (a history row with no `to_version`), and versions carry
+  // key/value tags. The alias history is rebuilt for the nullable column (SQLite cannot drop NOT NULL; the
+  // implicit delete of DROP TABLE fires no trigger) with its ids, so audit keys `alias-history/<id>` still match.
+  // Tag changes are kept in their own append-only history, audited by trigger like alias moves.
+  `
+  CREATE TABLE alias_history_v6 (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name    TEXT NOT NULL,
+    alias         TEXT NOT NULL,
+    from_version  INTEGER,
+    to_version    INTEGER,
+    moved_at      TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    workflow_id   TEXT,
+    run_id        TEXT,
+    reason        TEXT,
+    UNIQUE (workflow_id, run_id, alias, to_version)
+  );
+  INSERT INTO alias_history_v6 (id, model_name, alias, from_version, to_version, moved_at, actor, workflow_id, run_id, reason)
+  SELECT id, model_name, alias, from_version, to_version, moved_at, actor, workflow_id, run_id, reason FROM alias_history;
+  DROP TABLE alias_history;
+  ALTER TABLE alias_history_v6 RENAME TO alias_history;
+  CREATE TRIGGER alias_history_append_only_u BEFORE UPDATE ON alias_history
+  BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
+  CREATE TRIGGER alias_history_append_only_d BEFORE DELETE ON alias_history
+  BEGIN SELECT RAISE(ABORT, 'alias history is append-only'); END;
+  CREATE TRIGGER alias_history_audited AFTER INSERT ON alias_history
+  BEGIN
+    INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)
+    VALUES ('alias-history/' || NEW.id, NEW.moved_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            CASE WHEN NEW.to_version IS NULL THEN 'alias.deleted' ELSE 'alias.moved' END, NEW.actor, NEW.model_name,
+            coalesce(NEW.to_version, NEW.from_version), NEW.workflow_id, NEW.run_id,
+            json_object('alias', NEW.alias, 'fromVersion', NEW.from_version, 'toVersion', NEW.to_version, 'reason', NEW.reason));
+  END;
+
+  CREATE TABLE version_tags (
+    model_name  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (model_name, version, key),
+    FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+  );
+  CREATE INDEX version_tags_by_value ON version_tags (key, value);
+  CREATE TABLE version_tag_history (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_name  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    changed_at  TEXT NOT NULL,
+    actor       TEXT NOT NULL
+  );
+  CREATE TRIGGER version_tag_history_append_only_u BEFORE UPDATE ON version_tag_history
+  BEGIN SELECT RAISE(ABORT, 'tag history is append-only'); END;
+  CREATE TRIGGER version_tag_history_append_only_d BEFORE DELETE ON version_tag_history
+  BEGIN SELECT RAISE(ABORT, 'tag history is append-only'); END;
+  CREATE TRIGGER version_tag_history_audited AFTER INSERT ON version_tag_history
+  BEGIN
+    INSERT INTO audit_events (event_key, at, recorded_at, kind, actor, model_name, version, workflow_id, run_id, details_json)
+    VALUES ('tag-history/' || NEW.id, NEW.changed_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            CASE WHEN NEW.new_value IS NULL THEN 'tag.deleted' ELSE 'tag.set' END, NEW.actor, NEW.model_name, NEW.version,
+            NULL, NULL, json_object('key', NEW.key, 'from', NEW.old_value, 'to', NEW.new_value));
+  END;
   `,
 ];

@@ -202,6 +202,24 @@ export class SqliteRegistry {
     }).immediate();
   }
 
+  /**
+   * Removes an alias and appends the removal (a history row with no target) — audited as `alias.deleted` by the
+   * database. Returns the version it pointed at, or null when the alias was not set (nothing is recorded then).
+   */
+  deleteAlias(m: { modelName: string; alias: string; actor: string; reason?: string }): { from: number | null } {
+    return this.db.transaction(() => {
+      const current = this.db.prepare('SELECT version FROM aliases WHERE model_name = ? AND alias = ?')
+        .get(m.modelName, m.alias) as { version: number } | undefined;
+      if (!current) return { from: null };
+      this.db.prepare('DELETE FROM aliases WHERE model_name = ? AND alias = ?').run(m.modelName, m.alias);
+      this.db
+        .prepare('INSERT INTO alias_history (model_name, alias, from_version, to_version, moved_at, actor, reason) ' +
+          'VALUES (?, ?, ?, NULL, ?, ?, ?)')
+        .run(m.modelName, m.alias, current.version, this.stamp(), m.actor, m.reason ?? null);
+      return { from: current.version };
+    }).immediate();
+  }
+
   getVersion(modelName: string, version: number): ModelVersionRow {
     const r = this.db.prepare('SELECT * FROM model_versions WHERE model_name = ? AND version = ?').get(modelName, version) as VersionRecord | undefined;
     if (!r) throw new VersionNotFoundError(modelName, version);
@@ -225,7 +243,15 @@ export class SqliteRegistry {
     return (modelName ? this.db.prepare(`${sql} WHERE model_name = ? ORDER BY alias`).all(modelName) : this.db.prepare(`${sql} ORDER BY model_name, alias`).all()) as AliasRow[];
   }
 
-  aliasHistory(modelName: string, alias = 'production'): { fromVersion: number | null; toVersion: number; movedAt: string; actor: string; workflowId: string | null; reason: string | null }[] {
+  /** Moves of one alias, oldest first; `toVersion` null is a deletion (never for `production`). */
+  aliasHistory(modelName: string, alias = 'production'): {
+    fromVersion: number | null;
+    toVersion: number | null;
+    movedAt: string;
+    actor: string;
+    workflowId: string | null;
+    reason: string | null;
+  }[] {
     return this.db
       .prepare('SELECT from_version AS fromVersion, to_version AS toVersion, moved_at AS movedAt, actor, workflow_id AS workflowId, reason FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id')
       .all(modelName, alias) as never;
@@ -235,7 +261,8 @@ export class SqliteRegistry {
   aliasMoves(modelName: string): {
     alias: string;
     fromVersion: number | null;
-    toVersion: number;
+    /** null: the alias was deleted. */
+    toVersion: number | null;
     movedAt: string;
     actor: string;
     workflowId: string | null;

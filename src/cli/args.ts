@@ -15,7 +15,11 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (!parsed.values.help && parsed.positionals.length !== positionals.length) {
+  // A last positional named `…...` takes any number of values (zero or more).
+  const variadic = positionals.at(-1)?.endsWith('...') ?? false;
+  const required = variadic ? positionals.length - 1 : positionals.length;
+  const countOk = variadic ? parsed.positionals.length >= required : parsed.positionals.length === required;
+  if (!parsed.values.help && !countOk) {
     throw new UsageError(`expected ${positionals.length ? positionals.map((p) => `<${p}>`).join(' ') : 'no arguments'}, got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}`);
   }
   return parsed;
@@ -35,4 +39,11 @@ export function requireDurationMs(values: Record<string, unknown>, name: string)
   } catch (err) {
     throw new UsageError(`--${name}: ${(err as Error).message}`);
   }
+}
+
+/** A version argument: `3` or `v3`. */
+export function parseVersionArg(text: string): number {
+  const n = Number(text.replace(/^v/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${text}" is not a version number`);
+  return n;
 }

@@ -18,6 +18,8 @@ import { labelsCommand } from './commands/labels';
 import { watchCommand } from './commands/watch';
 import { timelineCommand } from './commands/timeline';
 import { compareCommand } from './commands/compare';
+import { tagCommand } from './commands/tag';
+import { aliasCommand } from './commands/alias';
 
 /** `mlops`: the command-line client. Exit codes: 0 ok, 1 failed, 2 usage error, 3 configuration error. */
 export const commands: Command[] = [
@@ -37,6 +39,8 @@ export const commands: Command[] = [
   labelsCommand,
   timelineCommand,
   compareCommand,
+  tagCommand,
+  aliasCommand,
 ];
 
 function help(): string {

@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } fr
 import {
   DEPLOYMENT_WORKFLOW_TYPE,
   rollbackWorkflowId,
+  runMemo,
   type AppConfig,
   type DeploymentInput,
   type DeploymentState,
@@ -29,6 +30,8 @@ export async function startDeployment(client: Client, config: AppConfig, input: 
       { key: modelAttribute, value: input.model },
       { key: versionAttribute, value: input.version },
     ],
+    memo: runMemo({ kind: 'deployment', model: input.model, version: input.version, requestedBy: input.actor,
+      ...(input.kind === 'rollback' ? { specSource: 'mlops rollback' } : {}) }),
     staticSummary: `${input.model} → v${input.version}: ${input.kind ?? 'release'} (${input.deployment?.strategy ?? 'direct'}) by ${input.actor}`,
     ...(input.reason ? { staticDetails: input.reason } : {}),
   });

@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { LIFECYCLE_WORKFLOW_TYPE, resolveModelSpec, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpecInput } from '../domain';
+import { LIFECYCLE_WORKFLOW_TYPE, resolveModelSpec, runMemo, type AppConfig, type Decision, type LifecycleInput, type LifecycleResult, type LifecycleStatus, type ModelSpecInput } from '../domain';
 import { approveSignal, rejectSignal, statusQuery } from '../workflows/messages';
 import { modelAttribute, stageAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelLifecycleWorkflow } from '../workflows';
@@ -55,6 +55,7 @@ export async function startLifecycle(
       { key: stageAttribute, value: 'starting' },
       { key: triggerAttribute, value: trigger },
     ],
+    memo: runMemo({ kind: 'lifecycle', model: spec.name, requestedBy: args.requestedBy, specSource: args.specSource }),
     staticSummary: `${spec.name}: train → evaluate → approve → deploy (requested by ${args.requestedBy})`,
     staticDetails: `dataset \`${spec.dataset.path}\`, target \`${spec.target.name}\`, ${spec.features.length} features${args.reason ? `\n\nreason: ${args.reason}` : ''}`,
   });

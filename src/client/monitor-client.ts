@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type WorkflowHandle } from '@temporalio/client';
-import { DEFAULT_SETTLE_MS, MONITOR_WORKFLOW_TYPE, monitorScheduleId, type AppConfig, type MonitorInput } from '../domain';
+import { DEFAULT_SETTLE_MS, MONITOR_WORKFLOW_TYPE, monitorScheduleId, runMemo, type AppConfig, type MonitorInput } from '../domain';
 import { modelAttribute, triggerAttribute } from '../workflows/search-attributes';
 import type { modelMonitorWorkflow } from '../workflows';
 import { pause, pollUntil } from './poll';
@@ -42,6 +42,7 @@ export async function startMonitorSchedule(client: Client, config: AppConfig, ar
         { key: triggerAttribute, value: 'schedule' },
       ],
       staticSummary: `monitor ${args.model}: drift and performance of served traffic; retrain on findings`,
+      memo: runMemo({ kind: 'monitor', model: args.model, requestedBy: 'system:schedule' }),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: Math.max(args.everyMs, MIN_CATCHUP_MS), pauseOnFailure: false },
     state: { paused: args.paused ?? false, ...(args.note ? { note: args.note } : {}) },

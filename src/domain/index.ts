@@ -16,4 +16,5 @@ export * from './prediction';
 export * from './rollout';
 export * from './monitoring';
 export * from './history';
+export * from './run-memo';
 export * as ml from './ml';

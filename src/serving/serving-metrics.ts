@@ -20,6 +20,12 @@ export class ServingMetrics {
   readonly errors = this.registry.counter('mlops_predict_errors_total', 'Predict errors by model version and kind (rejected = input refused, internal = 5xx).', ['model', 'version', 'role', 'kind']);
   readonly rows = this.registry.counter('mlops_predict_rows_total', 'Rows scored by model version and role.', ['model', 'version', 'role']);
   readonly labels = this.registry.counter('mlops_prediction_labels_total', 'Predicted labels by model version and role.', ['model', 'version', 'role', 'label']);
+  /**
+   * Answers clients got, per model and label whatever version gave them (primary and canary; shadow rows are
+   * scored, not answered): the series survive version swaps, so a dashboard's class mix spans releases.
+   */
+  readonly modelLabels = this.registry.counter('mlops_model_predictions_total',
+    'Predictions answered to clients by model and label (all versions; shadow excluded).', ['model', 'label']);
   readonly shadowAgreement = this.registry.counter('mlops_shadow_agreement_total', 'Shadow rows compared with the primary answer, by whether the labels agreed.', ['model', 'version', 'agreed']);
   readonly http = this.registry.counter('mlops_http_requests_total', 'All HTTP requests by route and status.', ['method', 'route', 'code']);
   readonly swaps = this.registry.counter('mlops_model_route_changes_total', 'Routing changes (swaps, canary steps, rollbacks) per model.', ['model']);
@@ -46,8 +52,21 @@ export class ServingMetrics {
         if (errorKind) byError[errorKind].inc();
       },
       rows: (n) => rows.inc(n),
-      label: (label) => cached(byLabel, label, () => this.labels.bind([...labels, label])).inc(),
+      label: (label) => cached(byLabel, label, () => this.labelMeter(model, labels, role, label)).inc(),
       agreement: (agreed) => (agreed ? agreement.true : agreement.false).inc(),
+    };
+  }
+
+  /** One increment per predicted row: the version's series, and the model's unless the row is a shadow's. */
+  private labelMeter(model: string, labels: readonly string[], role: PredictionRole, label: string) {
+    const version = this.labels.bind([...labels, label]);
+    if (role === 'shadow') return version;
+    const perModel = this.modelLabels.bind([model, label]);
+    return {
+      inc: () => {
+        version.inc();
+        perModel.inc();
+      },
     };
   }
 

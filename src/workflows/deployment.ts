@@ -42,6 +42,7 @@ import { renderDeploymentDetails } from './deployment-details';
 import { modelAttribute, stageAttribute, versionAttribute } from './search-attributes';
 import { activities, deployStepOptions, registryStepOptions } from './activity-options';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
+import { upsertRunMemo } from './run-memo';
 
 /** A queued deployment looks again this often even without a wake-up (a lost signal costs this, at most). */
 const QUEUE_RECHECK = '2m';
@@ -123,6 +124,9 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
     { key: modelAttribute, value: model },
     { key: versionAttribute, value: target },
   ]);
+  const parent = workflowInfo().parent;
+  const specSource = parent ? `deployment spec of ${parent.workflowId}` : undefined;
+  upsertRunMemo({ kind: 'deployment', model, version: target, requestedBy: input.actor, specSource });
   enter('starting');
   /**
    * Wakes the model's queued deployments: the first may start now, the others see where they stand. Results of

@@ -28,6 +28,7 @@ import {
 import { statusQuery } from './messages';
 import { releaseProgressSignal } from './deployment-messages';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
+import { upsertRunMemo } from './run-memo';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
 import { activities, dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
 import { deploymentWorkflow } from './deployment';
@@ -168,6 +169,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     { key: modelAttribute, value: spec.name },
     { key: triggerAttribute, value: input.trigger },
   ]);
+  upsertRunMemo({ kind: 'lifecycle', model: spec.name, requestedBy: input.requestedBy, specSource: input.specSource });
 
   enter('ingesting');
   const snapshot = await activities(dataStepOptions, `ingest ${spec.dataset.path}`).ingestDataset({ spec });
@@ -224,6 +226,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     requestedBy: input.requestedBy,
   });
   update({ version });
+  upsertRunMemo({ version });
   await activities(dataStepOptions, `store the training split's reference profile with v${version}`).storeReferenceProfile({ spec, snapshot, version });
 
   audit.record(evaluation.blessed ? 'machine-gate.blessed' : 'machine-gate.not-blessed', 'system:machine-gate', { checks: evaluation.checks, candidate: evaluation.candidate, champion: evaluation.champion }, version);

@@ -29,6 +29,7 @@ import { activities, dataStepOptions, registryStepOptions } from './activity-opt
 import { driftShareAttribute, modelAttribute, scheduledStartTimeAttribute, stageAttribute, triggerAttribute, verdictAttribute, versionAttribute } from './search-attributes';
 import { renderMonitorDetails } from './monitor-details';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
+import { upsertRunMemo } from './run-memo';
 
 /**
  * Starts the retraining lifecycle as a child with the model's one retrain id. ABANDON lets it outlive this
@@ -118,6 +119,7 @@ async function runMonitor(rawInput: MonitorInput): Promise<MonitorResult> {
     { key: modelAttribute, value: model },
     { key: triggerAttribute, value: scheduledAt ? 'schedule' : 'manual' },
   ]);
+  upsertRunMemo({ kind: 'monitor', model, requestedBy: scheduledAt ? 'system:schedule' : 'manual' });
   setCurrentDetails(`**${model}** — monitoring the window ending ${windowEnd}`);
 
   const wait = Date.parse(windowEnd) + settleMs - Date.now();
@@ -129,6 +131,7 @@ async function runMonitor(rawInput: MonitorInput): Promise<MonitorResult> {
     { key: verdictAttribute, value: summary.verdict },
     { key: driftShareAttribute, value: summary.drift.share },
   ]);
+  upsertRunMemo({ version: summary.version, specSource: `monitoring settings of ${model} v${summary.version} (registry)` });
   setCurrentDetails(renderMonitorDetails(summary, null));
   log.info('monitor report', { model, report: summary.reportId, verdict: summary.verdict, share: summary.drift.share });
 

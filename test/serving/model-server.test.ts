@@ -44,6 +44,12 @@ test('serves single rows and batches with model info, health and Prometheus metr
   expect(text).toMatch(new RegExp(`mlops_predict_duration_seconds_bucket\\{model="${MODEL}",version="1",role="primary",le="\\+Inf"\\} \\d+`));
   expect(text).toMatch(new RegExp(`mlops_predict_rows_total\\{model="${MODEL}",version="1",role="primary"\\} 26`));
   expect(text).toContain(`mlops_model_served{model="${MODEL}",version="1",role="primary"} 1`);
+  // Per-model counts by label: the 26 answered rows, label by label as the version's own series count them.
+  const series = (name: string, labels: string) =>
+    [...text.matchAll(new RegExp(`^${name}\\{${labels}label="([a-z]+)"\\} (\\d+)$`, 'gm'))].map((m) => [m[1], Number(m[2])]);
+  const perModel = series('mlops_model_predictions_total', `model="${MODEL}",`);
+  expect(perModel.reduce((sum, [, n]) => sum + (n as number), 0)).toBe(26);
+  expect(perModel).toEqual(series('mlops_prediction_labels_total', `model="${MODEL}",version="1",role="primary",`));
 });
 
 test('bad requests get a clear 4xx naming the problem, and the server keeps serving', async () => {

@@ -1,4 +1,5 @@
 import { MetricsRegistry } from '../../src/serving/metrics';
+import { ServingMetrics } from '../../src/serving/serving-metrics';
 
 test('renders counters, gauges and histograms in the Prometheus text format', () => {
   const registry = new MetricsRegistry();
@@ -29,4 +30,23 @@ test('renders counters, gauges and histograms in the Prometheus text format', ()
       '',
     ].join('\n'),
   );
+});
+
+test('per-model prediction counts by label span versions and leave shadow rows out', () => {
+  const metrics = new ServingMetrics();
+  const v1 = metrics.meters('churn', 1, 'primary');
+  const v2 = metrics.meters('churn', 2, 'canary');
+  const shadow = metrics.meters('churn', 3, 'shadow');
+  ['stay', 'stay', 'leave'].forEach((l) => v1.label(l));
+  ['stay', 'leave', 'leave'].forEach((l) => v2.label(l));
+  ['stay', 'stay', 'stay'].forEach((l) => shadow.label(l));
+  metrics.meters('other', 1, 'primary').label('stay');
+  const lines = metrics.render().split('\n').filter((l) => l.startsWith('mlops_model_predictions_total{'));
+  expect(lines).toEqual([
+    'mlops_model_predictions_total{model="churn",label="stay"} 3',
+    'mlops_model_predictions_total{model="churn",label="leave"} 3',
+    'mlops_model_predictions_total{model="other",label="stay"} 1',
+  ]);
+  // The per-version series still count every role, shadow included.
+  expect(metrics.render()).toContain('mlops_prediction_labels_total{model="churn",version="3",role="shadow",label="stay"} 3');
 });

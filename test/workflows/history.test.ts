@@ -68,3 +68,62 @@ test('compare: metrics with differences, data, params, and the drift between the
   expect(missing.code).toBe(1);
   expect(missing.output).toMatch(/weather-history@9 is not registered/);
 });
+
+test('tags: set, shown and searched in `models`, deleted; audited', async () => {
+  expect(await mlops('tag', model, 'v1', 'team=weather', 'reviewed=yes', '--as', 'alice')).toMatch(
+    /v1: set team, reviewed\n {2}tags: reviewed=yes, team=weather/);
+  await mlops('tag', model, '2', 'team=weather', '--as', 'bob');
+  const tagged = JSON.parse(await mlops('models', '--model', model, '--tag', 'reviewed=yes', '--json')) as {
+    versions: { version: number; tags: Record<string, string> }[];
+  };
+  expect(tagged.versions.map((v) => [v.version, v.tags])).toEqual([[1, { reviewed: 'yes', team: 'weather' }]]);
+  expect(await mlops('models', '--model', model, '--tag', 'team=weather')).toMatch(
+    /weather-history\s+2\s+rejected\s+team=weather/);
+  await mlops('tag', model, '1', '--delete', 'reviewed', '--as', 'alice');
+  expect(await mlops('models', '--tag', 'reviewed=yes')).toBe('no versions tagged reviewed=yes\n');
+  const audit = JSON.parse(await mlops('audit', '--model', model, '--json')) as { kind: string; actor: string; details: unknown }[];
+  expect(audit.filter((e) => e.kind.startsWith('tag.')).map((e) => [e.kind, e.actor, e.details])).toEqual([
+    ['tag.set', 'alice', { key: 'team', from: null, to: 'weather' }],
+    ['tag.set', 'alice', { key: 'reviewed', from: null, to: 'yes' }],
+    ['tag.set', 'bob', { key: 'team', from: null, to: 'weather' }],
+    ['tag.deleted', 'alice', { key: 'reviewed', from: 'yes', to: null }],
+  ]);
+  const bad = await runCompiled('src/cli/main.js', ['tag', model, '1', 'no spaces=x'], stack.env);
+  expect(bad.code).toBe(2);
+});
+
+test('aliases besides production: set, moved, deleted, with history, audit and timeline; production refused', async () => {
+  expect(await mlops('alias', 'set', model, 'champion', '1', '--as', 'alice', '--reason', 'serving well'))
+    .toBe(`${model}: champion set to v1\n`);
+  expect(await mlops('alias', 'set', model, 'champion', 'v2', '--as', 'bob')).toBe(`${model}: champion moved v1 → v2\n`);
+  expect(await mlops('alias', 'delete', model, 'champion', '--as', 'carol', '--reason', 'v2 was rejected'))
+    .toBe(`${model}: champion deleted (was v2)\n`);
+  await mlops('alias', 'set', model, 'staging', '2', '--as', 'bob');
+  expect(await mlops('models', '--model', model)).toMatch(/weather-history\s+2\s+rejected\s+staging/);
+
+  const { aliases, history } = JSON.parse(await mlops('alias', 'list', model, '--json')) as {
+    aliases: { alias: string; version: number }[];
+    history: { alias: string; fromVersion: number | null; toVersion: number | null; actor: string }[];
+  };
+  expect(aliases.map((a) => `${a.alias}=v${a.version}`)).toEqual(['production=v1', 'staging=v2']);
+  expect(history.filter((h) => h.alias === 'champion').map((h) => [h.fromVersion, h.toVersion, h.actor]))
+    .toEqual([[null, 1, 'alice'], [1, 2, 'bob'], [2, null, 'carol']]);
+  const audit = JSON.parse(await mlops('audit', '--model', model, '--json')) as { kind: string; actor: string; details: unknown }[];
+  expect(audit.filter((e) => e.kind.startsWith('alias.') && e.actor === 'carol')).toEqual([expect.objectContaining({
+    kind: 'alias.deleted', version: 2, details: { alias: 'champion', fromVersion: 2, toVersion: null,
+      reason: 'v2 was rejected' } })]);
+  const { entries } = JSON.parse(await mlops('timeline', model, '--json')) as { entries: TimelineEntry[] };
+  expect(entries.filter((e) => e.summary.startsWith('alias champion')).map((e) => e.summary)).toEqual([
+    'alias champion: set to v1 (serving well)', 'alias champion: v1 → v2',
+    'alias champion: deleted (was v2) (v2 was rejected)']);
+
+  for (const argv of [['set', model, 'production', '2'], ['delete', model, 'production']]) {
+    const refused = await runCompiled('src/cli/main.js', ['alias', ...argv], stack.env);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('"production" is moved only by deployments');
+    expect(refused.output).toContain(`mlops rollback ${model} --to <version>`);
+  }
+  const unsafe = await runCompiled('src/cli/main.js', ['alias', 'set', model, "x'; drop", '1'], stack.env);
+  expect(unsafe.code).toBe(2);
+  expect(unsafe.output).toMatch(/must start with a lower-case letter/);
+});

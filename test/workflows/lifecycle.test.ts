@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLifecycle, sendDecision, waitForStage, describeLifecycle } from '../../src/client';
-import { FailureType, modelSpecSchema, type ModelSpec } from '../../src/domain';
+import { FailureType, deploymentWorkflowId, modelSpecSchema, type ModelSpec } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { tempDir, weatherCsv } from '../support/paths';
-import { readFileSync } from 'node:fs';
 import { saveHistoryIfAsked } from '../support/histories';
+import { readFileSync } from 'node:fs';
 
 let stack: TestStack;
 
@@ -31,7 +31,7 @@ async function predict(model: string, instances: unknown[]) {
 
 test('approve path: trains, registers with lineage, waits for approval, deploys to the model server', async () => {
   const s = spec({ name: 'weather-approve' });
-  const { workflowId, runId, handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite', reason: 'approve path' });
+  const { workflowId, runId, handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite', reason: 'approve path', specSource: 'specs/weather-approve.json' });
   const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   expect(waiting.version).toBe(1);
   expect(waiting.evaluation?.candidate.accuracy).toBeGreaterThan(0.6);
@@ -49,6 +49,15 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
   expect(stack.registry.findByAlias('weather-approve', 'production')?.version).toBe(1);
   expect(stack.registry.decisionsFor('weather-approve', 1)).toEqual([expect.objectContaining({ decision: 'approve', approver: 'alice' })]);
   expect(stack.registry.aliasHistory('weather-approve')).toEqual([expect.objectContaining({ fromVersion: null, toVersion: 1, actor: 'alice', workflowId })]);
+  // The memo (shown on the run's UI page): model, version once registered, requester, spec source.
+  expect((await handle.describe()).memo).toEqual({ kind: 'lifecycle', model: 'weather-approve', version: 1,
+    requestedBy: 'test-suite', specSource: 'specs/weather-approve.json' });
+  expect((await stack.client.workflow.getHandle(deploymentWorkflowId('weather-approve', 1)).describe()).memo).toEqual({
+    kind: 'deployment', model: 'weather-approve', version: 1, requestedBy: 'alice',
+    specSource: `deployment spec of ${workflowId}` });
+  // Histories of runs with the memo (patch run-memo-v1), replayed by replay.test.ts.
+  await saveHistoryIfAsked(handle, 'lifecycle-run-memo.json');
+  await saveHistoryIfAsked(stack.client.workflow.getHandle(deploymentWorkflowId('weather-approve', 1)), 'deployment-run-memo.json');
 
   const prediction = await predict('weather-approve', [{ location: 'Seattle', precipitation: 12.5, temp_max: 9, temp_min: 4, wind: 5 }]);
   expect(prediction.status).toBe(200);

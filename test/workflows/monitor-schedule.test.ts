@@ -59,6 +59,10 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
   const child = await lifecycleHandle(stack.client, retrainWorkflowId(model)).describe();
   expect(child.raw.workflowExecutionInfo?.parentExecution?.workflowId).toBe(workflowId);
   expect(monitorRun.status.name).toBe('COMPLETED');
+  // Memos: the monitor run names the version it judged and where its settings came from; the retrain its requester.
+  expect(monitorRun.memo).toEqual({ kind: 'monitor', model, version: 1, requestedBy: 'system:schedule',
+    specSource: `monitoring settings of ${model} v1 (registry)` });
+  expect(child.memo).toMatchObject({ kind: 'lifecycle', model, requestedBy: `monitor:${workflowId}` });
   // The UI's "current details" of the monitor run carry the report summary and what it started.
   const metadata = await stack.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toMatch(/verdict \*\*drift\*\*/);

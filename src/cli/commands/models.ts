@@ -1,32 +1,54 @@
-import { parseCommandArgs } from '../args';
+import { VersionTagStore } from '../../adapters';
+import { parseTagAssignment } from '../../domain';
+import { UsageError, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { fixed, pct, table } from '../format';
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'list registered model versions, their lineage and aliases',
-  usage: 'mlops models [--model <name>] [--json]',
+  summary: 'list registered model versions, their lineage, aliases and tags (filter by tag)',
+  usage: 'mlops models [--model <name>] [--tag <key=value>]... [--json]',
   async run(argv, ctx) {
-    const { values } = parseCommandArgs(argv, { model: { type: 'string' } }, []);
+    const options = { model: { type: 'string' }, tag: { type: 'string', multiple: true } } as const;
+    const { values } = parseCommandArgs(argv, options, []);
     const registry = ctx.registry();
+    const tagStore = new VersionTagStore(registry.db);
     const model = values['model'] as string | undefined;
-    const versions = registry.listVersions(model);
+    const filters = ((values['tag'] as unknown as string[] | undefined) ?? []).map((text) => {
+      try {
+        return parseTagAssignment(text);
+      } catch (err) {
+        throw new UsageError(`--tag: ${(err as Error).message}`);
+      }
+    });
+    const key = (name: string, v: number) => `${name}@${v}`;
+    const tagged = filters.length ? tagStore.versionsTagged(filters, model) : null;
+    const wanted = tagged && new Set(tagged.map((m) => key(m.modelName, m.version)));
+    const versions = registry.listVersions(model).filter((v) => !wanted || wanted.has(key(v.modelName, v.version)));
     const aliases = registry.listAliases(model);
+    const tags = tagStore.list(model);
+    const tagsOf = (name: string, v: number) =>
+      Object.fromEntries(tags.filter((t) => t.modelName === name && t.version === v).map((t) => [t.key, t.value]));
     if (values['json']) {
-      ctx.json({ versions, aliases });
+      ctx.json({ versions: versions.map((v) => ({ ...v, tags: tagsOf(v.modelName, v.version) })), aliases });
       return 0;
     }
     if (!versions.length) {
-      ctx.out(model ? `no versions of ${model} registered` : 'no models registered yet — start one with: mlops run examples/weather-classifier.json');
+      const filterText = filters.map((f) => `${f.key}=${f.value}`).join(' and ');
+      const start = 'no models registered yet — start one with: mlops run examples/weather-classifier.json';
+      const none = model ? `no versions of ${model} registered` : start;
+      ctx.out(filters.length ? `no versions${model ? ` of ${model}` : ''} tagged ${filterText}` : none);
       return 0;
     }
     const aliasOf = (name: string, v: number) => aliases.filter((a) => a.modelName === name && a.version === v).map((a) => a.alias).join(',');
-    ctx.out(
-      table(
-        ['model', 'version', 'status', 'aliases', 'accuracy', 'macro-F1', 'dataset', 'code', 'requested by', 'created'],
-        versions.map((v) => [v.modelName, v.version, v.status, aliasOf(v.modelName, v.version), pct(v.metrics.accuracy), fixed(v.metrics.macroF1), v.datasetId.slice(0, 12), (v.codeVersion ?? '').slice(0, 12), v.requestedBy, v.createdAt]),
-      ),
-    );
+    const tagText = (name: string, v: number) =>
+      Object.entries(tagsOf(name, v)).map(([k, val]) => `${k}=${val}`).join(',');
+    const headers = ['model', 'version', 'status', 'aliases', 'tags', 'accuracy', 'macro-F1', 'dataset', 'code',
+      'requested by', 'created'];
+    const rows = versions.map((v) => [v.modelName, v.version, v.status, aliasOf(v.modelName, v.version),
+      tagText(v.modelName, v.version), pct(v.metrics.accuracy), fixed(v.metrics.macroF1), v.datasetId.slice(0, 12),
+      (v.codeVersion ?? '').slice(0, 12), v.requestedBy, v.createdAt]);
+    ctx.out(table(headers, rows));
     return 0;
   },
 };

@@ -19,6 +19,9 @@ export const auditEventKinds = [
   'model.rollout-withdrawn',
   'lifecycle.failed',
   'alias.moved',
+  'alias.deleted',
+  'tag.set',
+  'tag.deleted',
 ] as const;
 export type AuditEventKind = (typeof auditEventKinds)[number];
 

@@ -9,3 +9,4 @@ export * from './signing';
 export * from './gate';
 export * from './view';
 export * from './audit';
+export * from './version-labels';

@@ -12,6 +12,7 @@ export interface TimelineEntry {
     | 'approval.escalated'
     | 'lifecycle.failed'
     | 'alias.moved'
+    | 'alias.deleted'
     | 'deployment.started'
     | 'deployment.finished'
     | 'monitor.report'
@@ -40,7 +41,8 @@ export interface TimelineSources {
   readonly aliasMoves: readonly {
     alias: string;
     fromVersion: number | null;
-    toVersion: number;
+    /** null: the alias was deleted. */
+    toVersion: number | null;
     movedAt: string;
     actor: string;
     workflowId: string | null;
@@ -121,13 +123,15 @@ export function buildTimeline(s: TimelineSources): TimelineEntry[] {
     entries.push({ at, kind, version, actor, summary: auditSummary(e), workflowId, runId });
   }
   for (const m of s.aliasMoves) {
+    const deleted = m.toVersion === null;
+    const move = deleted ? `deleted (was v${m.fromVersion})`
+      : `${m.fromVersion === null ? 'set to' : `v${m.fromVersion} →`} v${m.toVersion}`;
     entries.push({
       at: m.movedAt,
-      kind: 'alias.moved',
-      version: m.toVersion,
+      kind: deleted ? 'alias.deleted' : 'alias.moved',
+      version: m.toVersion ?? m.fromVersion,
       actor: m.actor,
-      summary: `alias ${m.alias}: ${m.fromVersion === null ? 'set to' : `v${m.fromVersion} →`} v${m.toVersion}` +
-        (m.reason ? ` (${m.reason})` : ''),
+      summary: `alias ${m.alias}: ${move}${m.reason ? ` (${m.reason})` : ''}`,
       workflowId: m.workflowId,
       runId: m.runId,
     });

@@ -1,0 +1,17 @@
+import { patched, upsertMemo } from '@temporalio/workflow';
+import { runMemo, type RunMemo } from '../domain';
+
+/**
+ * Runs started before the memo existed have no `UpsertWorkflowMemo` command in their histories; behind this patch
+ * they replay as they ran, and new runs record it.
+ */
+export const RUN_MEMO_PATCH = 'run-memo-v1';
+
+/**
+ * Sets (or extends: fields are merged) the run's memo. Clients set it at start too; doing it here also covers
+ * runs started by a workflow or a schedule and adds what is learned later (a lifecycle's version).
+ */
+export function upsertRunMemo(memo: Partial<RunMemo>): void {
+  if (!patched(RUN_MEMO_PATCH)) return;
+  upsertMemo(runMemo(memo as RunMemo));
+}
