@@ -4,6 +4,7 @@ import {
   deploymentSpecSchema,
   evaluateGuards,
   guardsSchema,
+  homogeneityPValue,
   modelSpecSchema,
   previousProductionVersion,
   shadowReport,
@@ -128,4 +129,14 @@ test('rollback target: the newest earlier version that was in production', () =>
   expect(previousProductionVersion(history, 4)).toBe(2); // v3 never reached production
   expect(previousProductionVersion(history, 2)).toBe(1);
   expect(previousProductionVersion(history, 1)).toBeNull();
+});
+
+test('prediction-shift trips only on a significant difference: sampling noise of a small canary passes', () => {
+  // scipy.stats.chi2_contingency([[10, 20], [20, 10]], correction=False) → statistic 6.667, p 0.00982
+  expect(homogeneityPValue({ sun: 10, rain: 20 }, { sun: 20, rain: 10 })).toBeCloseTo(0.00982, 4);
+  expect(homogeneityPValue({ sun: 5 }, { sun: 50 })).toBe(1);
+  // The demo's case: 102 canary vs 921 stable requests, total variation just past 0.2, not significant.
+  const noisy = homogeneityPValue({ sun: 40, rain: 40, fog: 12, drizzle: 6, snow: 4 }, { sun: 510, rain: 300, fog: 60, drizzle: 36, snow: 15 });
+  expect(noisy).toBeGreaterThan(0.01);
+  expect(homogeneityPValue({ sun: 90, rain: 10 }, { sun: 100, rain: 800 })).toBeLessThan(1e-6);
 });
