@@ -83,9 +83,9 @@ export class VersionTagStore {
     { modelName: string; version: number }[] {
     const matches = filters.map(() => 'EXISTS (SELECT 1 FROM version_tags t WHERE t.model_name = v.model_name ' +
       'AND t.version = v.version AND t.key = ? AND t.value = ?)');
-    const where = [...(modelName ? ['v.model_name = ?'] : []), ...matches];
+    const conditions = [...(modelName ? ['v.model_name = ?'] : []), ...matches]; // fixed text; values are bound
     const sql = 'SELECT model_name AS modelName, version FROM model_versions v' +
-      `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY model_name, version`;
+      `${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY model_name, version`;
     const params = [...(modelName ? [modelName] : []), ...filters.flatMap((f) => [f.key, f.value])];
     return this.db.prepare(sql).all(...params) as { modelName: string; version: number }[];
   }

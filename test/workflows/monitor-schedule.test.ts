@@ -1,3 +1,4 @@
+import { pollUntil } from '../../src/client/poll';
 import { describeMonitorSchedule, lifecycleHandle, sendDecision, waitForStage } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { retrainWorkflowId, type MonitorResult } from '../../src/domain';
@@ -62,7 +63,13 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
   // Memos: the monitor run names the version it judged and where its settings came from; the retrain its requester.
   expect(monitorRun.memo).toEqual({ kind: 'monitor', model, version: 1, requestedBy: 'system:schedule',
     specSource: `monitoring settings of ${model} v1 (registry)` });
-  expect(child.memo).toMatchObject({ kind: 'lifecycle', model, requestedBy: `monitor:${workflowId}` });
+  // The child sets its memo in its first workflow task, which may not have run yet when the monitor completes.
+  const childMemo = await pollUntil(
+    async () => (await lifecycleHandle(stack.client, retrainWorkflowId(model)).describe()).memo,
+    (memo) => memo !== undefined && Object.keys(memo).length > 0,
+    { timeoutMs: 30_000, intervalMs: 100, timeoutMessage: () => 'the retrain child set no memo' },
+  );
+  expect(childMemo).toMatchObject({ kind: 'lifecycle', model, requestedBy: `monitor:${workflowId}` });
   // The UI's "current details" of the monitor run carry the report summary and what it started.
   const metadata = await stack.client.workflow.getHandle(workflowId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toMatch(/verdict \*\*drift\*\*/);
