@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registryMigrations } from './registry-schema';
-import type { EvaluationReport, MetricSummary, RecordedDecision } from '../domain';
+import type { AliasHistoryEntry, EvaluationReport, MetricSummary, RecordedDecision } from '../domain';
 
 /** `failed`: its lifecycle or deployment failed for good (the reason is kept with the status). */
 export type VersionStatus =
@@ -258,17 +258,7 @@ export class SqliteRegistry {
   }
 
   /** Every move of every alias of a model, oldest first (for its timeline). */
-  aliasMoves(modelName: string): {
-    alias: string;
-    fromVersion: number | null;
-    /** null: the alias was deleted. */
-    toVersion: number | null;
-    movedAt: string;
-    actor: string;
-    workflowId: string | null;
-    runId: string | null;
-    reason: string | null;
-  }[] {
+  aliasMoves(modelName: string): AliasHistoryEntry[] {
     const columns = 'alias, from_version AS fromVersion, to_version AS toVersion, moved_at AS movedAt, actor, ' +
       'workflow_id AS workflowId, run_id AS runId, reason';
     const sql = `SELECT ${columns} FROM alias_history WHERE model_name = ? ORDER BY id`;

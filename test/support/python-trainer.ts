@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppConfig } from '../../src/domain';
 import { repoRoot } from './paths';
 
 export const pythonTrainerDir = join(repoRoot, 'trainers/python');
@@ -53,4 +54,13 @@ export async function startPythonTrainer(env: Record<string, string>): Promise<P
       await exited;
     },
   };
+}
+
+/** The training worker joined to a test stack: its Temporal server and data dir, its (or another) training queue. */
+export function startTrainerFor(config: AppConfig, taskQueue = config.temporal.trainingTaskQueue): Promise<PythonTrainer> {
+  return startPythonTrainer({
+    TEMPORAL_ADDRESS: config.temporal.address,
+    MLOPS_TRAINING_TASK_QUEUE: taskQueue,
+    MLOPS_DATA_DIR: config.dataDir,
+  });
 }

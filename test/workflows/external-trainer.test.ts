@@ -11,7 +11,7 @@ import { pollUntil } from '../../src/client/poll';
 import { FailureType, modelSpecSchema, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { ONNX_MODEL_FORMAT, onnxArtifactSchema } from '../../src/domain/ml';
 import { startStack, type TestStack } from '../support/stack';
-import { startPythonTrainer, type PythonTrainer } from '../support/python-trainer';
+import { startTrainerFor, type PythonTrainer } from '../support/python-trainer';
 import { weatherSpec } from '../support/specs';
 import { repoRoot, tempDir } from '../support/paths';
 
@@ -22,11 +22,7 @@ let trainer: PythonTrainer;
 beforeAll(async () => {
   stack = await startStack('external', { MLOPS_TRAINING_TASK_QUEUE: `test-training-${Date.now().toString(36)}` });
   await stack.startWorker();
-  trainer = await startPythonTrainer({
-    TEMPORAL_ADDRESS: stack.config.temporal.address,
-    MLOPS_TRAINING_TASK_QUEUE: stack.config.temporal.trainingTaskQueue,
-    MLOPS_DATA_DIR: stack.config.dataDir,
-  });
+  trainer = await startTrainerFor(stack.config);
 }, 600_000); // first run on a fresh clone may install the Python requirements
 afterAll(async () => {
   await trainer?.stop();
@@ -202,11 +198,7 @@ test('no training worker on the queue: the run waits visibly, naming the queue, 
   const status = (await describeLifecycle(stack.client, workflowId)).status;
   expect(status).toMatchObject({ stage: 'training', training: { trainer: sklearnTraining.estimator, taskQueue: lateQueue } });
 
-  const late = await startPythonTrainer({
-    TEMPORAL_ADDRESS: stack.config.temporal.address,
-    MLOPS_TRAINING_TASK_QUEUE: lateQueue,
-    MLOPS_DATA_DIR: stack.config.dataDir,
-  });
+  const late = await startTrainerFor(stack.config, lateQueue);
   try {
     const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
     expect(waiting.candidate?.format).toBe(ONNX_MODEL_FORMAT);

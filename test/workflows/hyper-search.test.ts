@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { bestTrial, modelSpecSchema, type ModelSpec, type SearchSummary } from '../../src/domain';
 import { startStack, workflowBundle, type TestStack } from '../support/stack';
-import { startPythonTrainer, type PythonTrainer } from '../support/python-trainer';
+import { startTrainerFor, type PythonTrainer } from '../support/python-trainer';
 import { saveHistoryIfAsked } from '../support/histories';
 import { weatherSpec } from '../support/specs';
 
@@ -16,11 +16,7 @@ let trainer: PythonTrainer;
 beforeAll(async () => {
   stack = await startStack('hyper-search', { MLOPS_TRAINING_TASK_QUEUE: `test-search-${Date.now().toString(36)}` });
   await stack.startWorker();
-  trainer = await startPythonTrainer({
-    TEMPORAL_ADDRESS: stack.config.temporal.address,
-    MLOPS_TRAINING_TASK_QUEUE: stack.config.temporal.trainingTaskQueue,
-    MLOPS_DATA_DIR: stack.config.dataDir,
-  });
+  trainer = await startTrainerFor(stack.config);
 }, 600_000); // first run on a fresh clone may install the Python requirements
 afterAll(async () => {
   await trainer?.stop();

@@ -2,6 +2,19 @@ import type { AuditEvent } from '../governance/audit';
 import type { RetrainOutcome } from '../monitoring/report';
 
 /** One moment of a model's story. */
+/** One move (or deletion) of an alias, as the registry's alias history keeps it. */
+export interface AliasHistoryEntry {
+  alias: string;
+  fromVersion: number | null;
+  /** null: the alias was deleted. */
+  toVersion: number | null;
+  movedAt: string;
+  actor: string;
+  workflowId: string | null;
+  runId: string | null;
+  reason: string | null;
+}
+
 export interface TimelineEntry {
   readonly at: string;
   readonly kind:
@@ -38,17 +51,7 @@ export interface TimelineSources {
     createdAt: string;
   }[];
   readonly audit: readonly AuditEvent[];
-  readonly aliasMoves: readonly {
-    alias: string;
-    fromVersion: number | null;
-    /** null: the alias was deleted. */
-    toVersion: number | null;
-    movedAt: string;
-    actor: string;
-    workflowId: string | null;
-    runId: string | null;
-    reason: string | null;
-  }[];
+  readonly aliasMoves: readonly AliasHistoryEntry[];
   readonly deployments: readonly {
     id: number;
     kind: string;
