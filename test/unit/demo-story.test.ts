@@ -42,15 +42,15 @@ test('the demo ends with one line for a story or configuration failure, and a st
   expect(failureReport(story, true).split('\n').length).toBeGreaterThan(1);
 });
 
-test('fast mode shortens the canary bakes and widens only the latency guard; flags are parsed explicitly', () => {
+test('fast mode shortens the canary bakes and widens only the latency and shift guards; flags are parsed explicitly', () => {
   const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '10s' } };
   const parsed = parseModelSpec(weatherSpec({ deployment: canary }));
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
   const fast = demoSettings([], { MLOPS_DEMO_FAST: '1' });
   expect(demoSpec(parsed.spec, fast).deployment.canary).toEqual({ steps: [10, 100], bake: '2s' });
-  const { maxP99LatencyIncreaseMs, ...otherGuards } = demoSpec(parsed.spec, fast).deployment.guards;
-  expect(maxP99LatencyIncreaseMs).toBe(2000);
-  const { maxP99LatencyIncreaseMs: _asked, ...askedGuards } = parsed.spec.deployment.guards;
+  const { maxP99LatencyIncreaseMs, maxPredictionShift, ...otherGuards } = demoSpec(parsed.spec, fast).deployment.guards;
+  expect([maxP99LatencyIncreaseMs, maxPredictionShift]).toEqual([2000, 0.5]);
+  const { maxP99LatencyIncreaseMs: _asked, maxPredictionShift: _shift, ...askedGuards } = parsed.spec.deployment.guards;
   expect(otherGuards).toEqual(askedGuards);
   expect(demoSpec(parsed.spec, demoSettings(['--interactive'], {}))).toBe(parsed.spec);
   const slow = demoSettings(['--interactive'], { MLOPS_DEMO_FAST: 'false' });
