@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileUri, parseBlobUri, type BlobHead, type BlobStore } from '../domain';
 import { BlobIntegrityError, BlobNotFoundError } from './blob-errors';
 
@@ -94,6 +96,12 @@ export class LocalBlobStore implements BlobStore {
     const path = this.pathOf(key);
     await atomicWrite(path, (tmp) => writeFile(tmp, body));
     return this.headOf(path, Buffer.byteLength(body), sha256OfBytes(body));
+  }
+
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<BlobHead> {
+    const path = this.pathOf(key);
+    await atomicWrite(path, (tmp) => pipeline(Readable.from(body), createWriteStream(tmp)));
+    return this.headOf(path, (await stat(path)).size, await sha256OfFile(path));
   }
 
   localFile(uri: string, expectedSha256?: string): Promise<string> {

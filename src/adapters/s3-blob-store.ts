@@ -114,6 +114,18 @@ export class S3BlobStore implements BlobStore {
     return this.put(key, () => body, Buffer.byteLength(body), sha256OfBytes(body));
   }
 
+  /** Spooled to a file in the cache folder first: a PutObject needs the length (and we want the hash). */
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<BlobHead> {
+    await mkdir(this.cacheDir, { recursive: true });
+    const spool = join(this.cacheDir, `upload-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`);
+    try {
+      await pipeline(Readable.from(body), createWriteStream(spool));
+      return await this.putFile(key, spool);
+    } finally {
+      await rm(spool, { force: true });
+    }
+  }
+
   async head(uri: string): Promise<BlobHead | null> {
     const parsed = parseBlobUri(uri);
     if (parsed.scheme === 'file') {

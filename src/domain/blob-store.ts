@@ -25,6 +25,8 @@ export interface BlobStore {
   putFile(key: string, localPath: string): Promise<BlobHead>;
   /** Stores bytes under `key`. */
   putBytes(key: string, body: Uint8Array | string): Promise<BlobHead>;
+  /** Stores what a stream yields under `key` (spooled to a local file first where the store needs a length). */
+  putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<BlobHead>;
   /**
    * A local file holding the blob's bytes: for `file://` the file itself, for `s3://` a copy in the
    * content-addressed cache, checked against `expectedSha256` (or the sha256 recorded at put) when given.

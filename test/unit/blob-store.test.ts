@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   BlobIntegrityError,
   BlobNotFoundError,
@@ -56,6 +57,10 @@ function blobStoreContract(name: string, open: () => Promise<BlobStore>) {
       const local = await store.localFile(file.uri);
       expect(local.endsWith('.csv')).toBe(true); // readers pick the format by extension
       expect(readFileSync(local, 'utf8')).toBe('a,b\n1,2\n');
+
+      const streamed = await store.putStream('retrain/m/r.ndjson', Readable.from([Buffer.from('{"a":1}\n'), Buffer.from('{"a":2}\n')]));
+      expect(streamed).toMatchObject({ key: 'retrain/m/r.ndjson', size: 16 });
+      expect(readFileSync(await store.localFile(streamed.uri, streamed.sha256), 'utf8')).toBe('{"a":1}\n{"a":2}\n');
     });
 
     test('a hash other than the recorded one is an integrity error', async () => {
