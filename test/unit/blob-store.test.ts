@@ -126,6 +126,15 @@ describe('S3 blob store at start', () => {
     store.close();
   });
 
+  test('later, an unreachable endpoint is a plain error (activities retry it), not a missing blob', async () => {
+    const store = new S3BlobStore({ ...settings, bucket: 'any-bucket', endpoint: 'http://127.0.0.1:9' });
+    const err = await store.localFile('s3://any-bucket/snapshots/x.parquet').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(BlobNotFoundError);
+    expect(err).not.toBeInstanceOf(BlobIntegrityError);
+    store.close();
+  });
+
   test('a missing bucket is refused naming it', async () => {
     const store = new S3BlobStore({ ...settings, bucket: 'no-such-bucket-here', endpoint: s3Endpoint() });
     await expect(store.check()).rejects.toThrow(/bucket "no-such-bucket-here" does not exist/);
