@@ -19,6 +19,8 @@ log_file="$data_dir/temporal-$port.log"
 search_attributes=(MlopsModel=Keyword MlopsStage=Keyword MlopsVersion=Int MlopsTrigger=Keyword MlopsVerdict=Keyword MlopsDriftShare=Double)
 
 log() { echo "[temporal-server] $*" >&2; }
+# shellcheck source=lib/pid-file.sh
+source "$root/scripts/lib/pid-file.sh"
 
 find_cli() {
   if [[ -n "${TEMPORAL_CLI:-}" && -x "${TEMPORAL_CLI}" ]]; then echo "$TEMPORAL_CLI"; return; fi
@@ -66,17 +68,7 @@ start() {
   log "server did not become healthy in 60 s; see $log_file"; exit 1
 }
 
-stop() {
-  if [[ -f "$pid_file" ]]; then
-    local pid; pid="$(cat "$pid_file")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"; for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -9 "$pid" 2>/dev/null || true
-      log "stopped server on port $port"
-    fi
-    rm -f "$pid_file"
-  fi
-}
+stop() { stop_pid_file "$pid_file" "[temporal-server] stopped server on port $port"; }
 
 case "${1:-start}" in
   cli) find_cli ;;

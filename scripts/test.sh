@@ -10,8 +10,11 @@ cd "$root"
 
 export TEMPORAL_PORT="${MLOPS_TEST_TEMPORAL_PORT:-7288}" TEMPORAL_DB_FILE=memory TEMPORAL_HEADLESS=1
 export MLOPS_TEST_TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+# The S3-compatible server (moto) of the blob-store tests, on a port beside Temporal's; installed on first run.
+export MLOPS_S3_PORT="${MLOPS_TEST_S3_PORT:-$((TEMPORAL_PORT + 102))}" MLOPS_TEST_S3_PORT="${MLOPS_TEST_S3_PORT:-$((TEMPORAL_PORT + 102))}"
+trap '"$root/scripts/temporal-server.sh" stop; "$root/scripts/s3-server.sh" stop' EXIT
 "$root/scripts/temporal-server.sh" start
-trap '"$root/scripts/temporal-server.sh" stop' EXIT
+"$root/scripts/s3-server.sh" start >/dev/null
 
 mkdir -p .data
 result=.data/jest-result.json

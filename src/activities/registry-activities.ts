@@ -1,5 +1,5 @@
 import { currentWorkflowRun } from './run-context';
-import type { CandidateRef, DatasetSnapshot, EvaluationReport, ModelSpec, RecordedDecision } from '../domain';
+import { normalizeBlobUri, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec, type RecordedDecision } from '../domain';
 import type { VersionStatus } from '../adapters';
 import type { ActivityDeps } from './deps';
 
@@ -20,7 +20,8 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
         modelName: input.spec.name,
         status: input.evaluation.blessed ? 'pending_approval' : 'not_blessed',
         datasetId: input.snapshot.id,
-        datasetPath: input.snapshot.snapshotPath,
+        // Rows carry URIs: bare paths (runs from before URIs, older external trainers) are stored as file:// URIs.
+        datasetPath: normalizeBlobUri(input.snapshot.snapshotPath),
         datasetRows: input.snapshot.rowCount,
         spec: input.spec,
         params: {
@@ -36,7 +37,7 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
         },
         metrics: input.evaluation.candidate,
         evaluation: input.evaluation,
-        artifactPath: input.candidate.artifactPath,
+        artifactPath: normalizeBlobUri(input.candidate.artifactPath),
         artifactSha256: input.candidate.artifactSha256,
         codeVersion,
         workflowId,

@@ -1,6 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import {
   FailureType,
   gateChecks,
@@ -37,6 +35,7 @@ export interface TrainingProgress {
   readonly epochs: number;
   readonly loss: number;
   readonly solver?: 'lbfgs' | 'adam';
+  /** URI of the last checkpoint (a bare path in heartbeats of runs from before blob URIs). */
   readonly checkpointPath?: string;
 }
 
@@ -116,11 +115,12 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
       }
       const exec = currentWorkflowRun();
-      const checkpointPath = artifacts.checkpointPath(spec.name, `${exec.workflowId}-${exec.runId}`.replace(/[^A-Za-z0-9._-]/g, '_'));
+      const checkpointKey = `${exec.workflowId}-${exec.runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
       const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
       let resumeFrom: FrameTrainingState | undefined;
       if (previous?.checkpointPath) {
-        const stored = await readFile(previous.checkpointPath, 'utf8').then((b) => JSON.parse(b) as StoredCheckpoint).catch(() => undefined);
+        const text = await artifacts.readCheckpoint(previous.checkpointPath);
+        const stored = text === undefined ? undefined : (JSON.parse(text) as StoredCheckpoint);
         resumeFrom = stored ? fromStored(stored, training.solver) : undefined;
         if (resumeFrom) log.info({ model: spec.name, ...progressOf(resumeFrom), attempt: ctx.info.attempt }, 'resuming training from checkpoint');
       }
@@ -131,10 +131,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
         ...(resumeFrom ? { resumeFrom } : {}),
         onProgress: async (state) => {
           if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
-            await mkdir(dirname(checkpointPath), { recursive: true });
-            await writeFile(`${checkpointPath}.tmp`, JSON.stringify(toStored(state)));
-            await rename(`${checkpointPath}.tmp`, checkpointPath);
-            checkpointed = checkpointPath;
+            checkpointed = await artifacts.putCheckpoint(spec.name, checkpointKey, JSON.stringify(toStored(state)));
             lastCheckpoint = Date.now();
           }
           const progress = progressOf(state);
@@ -145,7 +142,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
         },
       });
       const stored = await artifacts.put(artifact);
-      await rm(checkpointPath, { force: true });
+      if (checkpointed) await artifacts.deleteCheckpoint(checkpointed);
       log.info({ model: spec.name, artifact: stored.sha256, loss: artifact.trainedOn.finalLoss }, 'candidate trained');
       return {
         artifactPath: stored.path,

@@ -1,5 +1,11 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { BlobUriError, formatBlobUri, isBlobUri, parseBlobUri } from '../domain';
+
+const parseLocal = (uri: string): string => {
+  const parsed = parseBlobUri(uri);
+  return parsed.scheme === 'file' ? parsed.path : uri;
+};
 
 /** A path a user named (dataset, labels file, retrain base) that lies outside the dataset roots. */
 export class PathNotAllowedError extends Error {
@@ -20,10 +26,56 @@ function confinedIn(root: string, child: string): boolean {
  * file or folder below the root — so `..`, absolute system paths and symlinks out of a root are refused
  * before anything reads them. The lexical check comes first, so a refusal never tells whether a file exists.
  */
+/** `key` lies under the root key `root` ('' = the bucket), with no `.`/`..` or hidden part below it. */
+function keyConfinedIn(root: string, key: string): boolean {
+  const base = root.replace(/\/+$/, '');
+  if (base && key !== base && !key.startsWith(`${base}/`)) return false;
+  return !key.slice(base.length).split('/').some((part) => part.startsWith('.'));
+}
+
 export class DatasetPaths {
   private realRoots: Promise<string[]> | undefined;
+  /** Local folders (what DuckDB may be allowed to read). */
+  readonly roots: readonly string[];
+  /** `s3://bucket/prefix` roots. */
+  readonly uriRoots: readonly string[];
 
-  constructor(readonly roots: readonly string[]) {}
+  constructor(roots: readonly string[]) {
+    this.roots = roots.filter((r) => !r.startsWith('s3://')).map((r) => (r.startsWith('file://') ? parseLocal(r) : r));
+    this.uriRoots = roots.filter((r) => r.startsWith('s3://'));
+  }
+
+  /**
+   * Confines a path or URI a user named: `s3://` URIs against the `s3://` roots (same bucket, key below the
+   * root's prefix, no hidden or `..` part) — returned as the URI, to fetch through the blob store; `file://`
+   * URIs and paths as by `confine`.
+   * @throws PathNotAllowedError outside every root.
+   */
+  async confineSource(
+    pathOrUri: string,
+    what: string,
+    notFound: (absolute: string) => Error,
+  ): Promise<{ readonly kind: 'file'; readonly path: string } | { readonly kind: 's3'; readonly uri: string }> {
+    if (!isBlobUri(pathOrUri)) return { kind: 'file', path: await this.confine(pathOrUri, what, notFound) };
+    let parsed;
+    try {
+      parsed = parseBlobUri(pathOrUri);
+    } catch (err) {
+      throw err instanceof BlobUriError ? new PathNotAllowedError(`${what}: ${err.message}`) : err;
+    }
+    if (parsed.scheme === 'file') return { kind: 'file', path: await this.confine(parsed.path, what, notFound) };
+    const uri = formatBlobUri(parsed);
+    const allowed = this.uriRoots.some((root) => {
+      const r = parseBlobUri(root);
+      return r.scheme === 's3' && r.bucket === parsed.bucket && keyConfinedIn(r.key, parsed.key);
+    });
+    if (!allowed) {
+      const roots = this.uriRoots.length ? this.uriRoots.join(', ') : 'none (add s3://bucket/prefix to MLOPS_DATASET_ROOTS)';
+      const where = 'is outside the dataset roots or in a hidden folder';
+      throw new PathNotAllowedError(`${what} ${uri} ${where}; allowed s3 roots: ${roots}`);
+    }
+    return { kind: 's3', uri };
+  }
 
   /** Roots after symlinks (a root that does not exist yet is kept as written). */
   resolvedRoots(): Promise<string[]> {

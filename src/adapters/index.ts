@@ -1,5 +1,6 @@
 /**
- * @module adapters — the side-effecting edges: DuckDB datasets, the SQLite registry, the artifact store,
+ * @module adapters — the side-effecting edges: DuckDB datasets, the SQLite registry, the blob stores (local
+ * directory, S3-compatible) and the artifact store on them,
  * the model server's HTTP admin client, and monitoring: the prediction log (writer and DuckDB reader),
  * delayed labels, and the registry's monitoring tables. Activities receive these injected.
  */
@@ -7,6 +8,10 @@ export * from './duckdb-datasets';
 export * from './dataset-paths';
 export * from './duckdb-filter';
 export * from './artifact-store';
+export * from './blob-errors';
+export * from './local-blob-store';
+export * from './s3-blob-store';
+export * from './blob-store-factory';
 export * from './sqlite-registry';
 export * from './model-server-client';
 export * from './deployment-store';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sha256File } from './duckdb-datasets';
+import { localUserFile, sha256File } from './duckdb-datasets';
 import { predictionLogSource, type PredictionStore } from './prediction-store';
 import { quoteString } from './duckdb-sql';
 import { duckDbReason } from './duckdb-errors';
@@ -23,7 +23,7 @@ export interface LabelIngestResult {
   readonly skipped: { readonly unknownRequestIds: number; readonly invalidValues: number; readonly repeated: number };
   readonly unknownExamples: string[];
   readonly ignoredColumns: string[];
-  /** Where the labels were stored; the same file ingested twice is stored once. */
+  /** Where the labels were stored (blob URI); the same file ingested twice is stored once. */
   readonly storedAt: string;
   readonly alreadyIngested: boolean;
 }
@@ -58,18 +58,21 @@ const described = (id: string, row: number) => (row === 0 ? id : `${id} row ${ro
  * atomically (temp file + rename): all or nothing.
  */
 export async function ingestLabels(store: PredictionStore, file: string, options: { model?: string; strict?: boolean; now?: Date } = {}): Promise<LabelIngestResult> {
-  const path = await store.paths
-    .confine(file, 'labels file', (p) => new LabelsError(`labels file not found: ${p}`))
-    .catch((err: unknown) => {
+  const notFound = (p: string) => new LabelsError(`labels file not found: ${p}`);
+  const { file: path, uri: sourceUri } = await localUserFile(store.paths, store.blobs, file, 'labels file', notFound).catch(
+    (err: unknown) => {
       throw err instanceof PathNotAllowedError ? new LabelsError(err.message) : err;
-    });
+    },
+  );
   const info = await stat(path);
   if (!info.isFile()) throw new LabelsError(`labels file not found: ${path}`);
   if (info.size === 0) throw new LabelsError(`labels file ${path} is empty (0 bytes): nothing to ingest`);
   const source = sourceOf(path);
   const logFiles = await store.logFiles(options.model ?? null);
   const contentId = createHash('sha256').update(`${await sha256File(path)}\n${options.model ?? ''}`).digest('hex');
-  const storedAt = join(resolve(store.dirs.labelDir), `${contentId}.parquet`);
+  const key = `labels/${contentId}.parquet`;
+  const storedAt = store.blobs.uriOf(key);
+  const localCopy = join(resolve(store.dirs.labelDir), `${contentId}.parquet`);
 
   return store.withConnection(async (c) => {
     let columns: string[];
@@ -108,17 +111,18 @@ export async function ingestLabels(store: PredictionStore, file: string, options
     if (options.strict && (unknownRequestIds > 0 || invalidValues > 0)) {
       throw new LabelsError(`--strict: ${unknownRequestIds} predictions not found in ${scope} (e.g. ${unknownExamples.join(', ')}), ${invalidValues} rows with an empty request_id or label or a bad row; nothing stored`);
     }
-    const result = { file: path, rows, stored, byModel, skipped, unknownExamples, ignoredColumns: columns.filter((col) => !REQUIRED.includes(col) && col !== ROW), storedAt };
-    if (await stat(storedAt).catch(() => null)) return { ...result, alreadyIngested: true };
+    const result = { file: sourceUri.startsWith('s3://') ? sourceUri : path, rows, stored, byModel, skipped, unknownExamples, ignoredColumns: columns.filter((col) => !REQUIRED.includes(col) && col !== ROW), storedAt };
+    if (await store.blobs.head(storedAt)) return { ...result, alreadyIngested: true };
     await mkdir(resolve(store.dirs.labelDir), { recursive: true });
-    const tmp = `${storedAt}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${localCopy}.${process.pid}.${Date.now()}.tmp`;
     const at = (options.now ?? new Date()).toISOString();
     try {
       await c.run(
-        `COPY (SELECT request_id, "row", model, label, TIMESTAMPTZ ${quoteString(at)} AS ingested_at, ${quoteString(path)} AS source FROM matched ORDER BY model, request_id, "row")
+        `COPY (SELECT request_id, "row", model, label, TIMESTAMPTZ ${quoteString(at)} AS ingested_at, ${quoteString(sourceUri)} AS source FROM matched ORDER BY model, request_id, "row")
          TO ${quoteString(tmp)} (FORMAT parquet)`,
       );
-      await rename(tmp, storedAt);
+      await rename(tmp, localCopy);
+      await store.blobs.putFile(key, localCopy);
     } finally {
       await rm(tmp, { force: true });
     }

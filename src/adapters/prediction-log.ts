@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { PredictionRecord, PredictionSink } from '../domain';
+import type { BlobStore, PredictionRecord, PredictionSink } from '../domain';
 
 /**
  * Layout of the prediction log: append-only newline-delimited JSON, one file per model, UTC hour and
@@ -28,6 +28,11 @@ export interface PredictionLogOptions {
   /** Also write as soon as this many records are buffered. */
   readonly maxBuffered?: number;
   readonly logger?: Logger;
+  /**
+   * A remote blob store (S3) the written files are copied to (`predictions/<model>/<file>`), after each
+   * flush that touched them; unset when the log folder already is the local blob store's.
+   */
+  readonly upload?: BlobStore;
 }
 
 /**
@@ -44,6 +49,8 @@ export class FilePredictionLog implements PredictionSink {
   private readonly maxBuffered: number;
   private written = 0;
   private readonly interrupted = new Set<string>();
+  /** Files written locally whose latest bytes the upload store has not got yet (path → key). */
+  private readonly unpublished = new Map<string, string>();
 
   constructor(
     private readonly dir: string,
@@ -80,8 +87,18 @@ export class FilePredictionLog implements PredictionSink {
     return join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(predictionLogLayout.hourKey(p.at), this.writer));
   }
 
+  /** Copies every file written since its last upload to the blob store; a failed one is tried again next flush. */
+  private async publish(): Promise<void> {
+    const store = this.options.upload;
+    if (!store) return;
+    for (const [path, key] of [...this.unpublished]) {
+      await store.putFile(key, path);
+      this.unpublished.delete(path);
+    }
+  }
+
   private async writeBuffered(): Promise<void> {
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0) return this.publish();
     const batch = this.buffer;
     this.buffer = [];
     const groups = new Map<string, PredictionRecord[]>();
@@ -99,6 +116,8 @@ export class FilePredictionLog implements PredictionSink {
         const lead = this.interrupted.delete(path) ? '\n' : '';
         await appendFile(path, `${lead}${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
         done.add(path);
+        const first = records[0] as PredictionRecord;
+        this.unpublished.set(path, `predictions/${encodeURIComponent(first.model)}/${predictionLogLayout.fileName(predictionLogLayout.hourKey(first.at), this.writer)}`);
         this.written += records.length;
       }
     } catch (err) {
@@ -106,6 +125,12 @@ export class FilePredictionLog implements PredictionSink {
       for (const [path] of unwritten) this.interrupted.add(path);
       this.buffer = [...unwritten.flatMap(([, records]) => records), ...this.buffer];
       this.options.logger?.error({ err, buffered: this.buffer.length }, 'prediction log write failed; records kept for the next flush');
+      throw err;
+    }
+    try {
+      await this.publish();
+    } catch (err) {
+      this.options.logger?.error({ err, files: this.unpublished.size }, 'prediction log upload failed; tried again at the next flush');
       throw err;
     }
   }

@@ -1,7 +1,8 @@
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { LabelledPrediction, MonitorWindow, WindowData } from '../domain';
+import { blobName, type BlobStore, type LabelledPrediction, type MonitorWindow, type WindowData } from '../domain';
+import { LocalBlobStore } from './local-blob-store';
 import type { FeatureRef } from '../domain/ml';
 import { DatasetError, readUserDataset, type DatasetSource } from './duckdb-datasets';
 import type { DatasetPaths } from './dataset-paths';
@@ -35,6 +36,8 @@ export interface MonitoringDirs {
 /**
  * Reads the prediction log and the delayed labels with DuckDB: the feature columns of a window, the
  * labelled predictions of a version, and the retrain dataset (base data + labelled traffic) as Parquet.
+ * All three are blobs (`predictions/<model>/…ndjson`, `labels/<id>.parquet`, `retrain/<model>/<key>.parquet`);
+ * DuckDB reads local copies. `dirs` are where new files are written before they are stored.
  */
 export class PredictionStore {
   private constructor(
@@ -42,14 +45,25 @@ export class PredictionStore {
     readonly dirs: MonitoringDirs,
     /** Where labels files and retrain base datasets may come from. */
     readonly paths: DatasetPaths,
+    readonly blobs: BlobStore,
   ) {}
 
-  /** DuckDB may touch only the monitoring folders and the dataset roots (see `openSandboxedDuckDb`). */
-  static async open(dirs: MonitoringDirs, paths: DatasetPaths): Promise<PredictionStore> {
+  /**
+   * DuckDB may touch only the monitoring folders, the dataset roots and the blob cache (see `openSandboxedDuckDb`).
+   * @param blobs the blob store; default: the local folder above the prediction log's (tools and tests).
+   */
+  static async open(dirs: MonitoringDirs, paths: DatasetPaths, blobs?: BlobStore): Promise<PredictionStore> {
+    const store = blobs ?? new LocalBlobStore(dirname(resolve(dirs.predictionLogDir)));
     const own = [dirs.retrainDir, dirs.predictionLogDir, dirs.labelDir];
     await mkdir(dirs.retrainDir, { recursive: true }); // DuckDB's spill folder goes in it
-    const instance = await openSandboxedDuckDb([...own, ...paths.roots]);
-    return new PredictionStore(instance, dirs, paths);
+    const instance = await openSandboxedDuckDb([...own, ...paths.roots, ...store.localDirs]);
+    return new PredictionStore(instance, dirs, paths, store);
+  }
+
+  /** Local copies of the blobs under `keyPrefix` whose name passes `keep`, in key order. */
+  private async localCopies(keyPrefix: string, keep: (name: string) => boolean): Promise<string[]> {
+    const heads = (await this.blobs.list(keyPrefix)).filter((h) => keep(blobName(h.uri)));
+    return Promise.all(heads.map((h) => this.blobs.localFile(h.uri)));
   }
 
   async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -63,24 +77,16 @@ export class PredictionStore {
 
   /** Log files of a model (or of every model) whose hour overlaps [fromMs, toMs). */
   async logFiles(model: string | null, fromMs = -Infinity, toMs = Infinity): Promise<string[]> {
-    const root = resolve(this.dirs.predictionLogDir);
-    const models = model === null ? await readdir(root).catch(() => [] as string[]) : [encodeURIComponent(model)];
-    const files: string[] = [];
-    for (const m of models) {
-      const dir = join(root, m);
-      for (const name of await readdir(dir).catch(() => [] as string[])) {
-        const hour = predictionLogLayout.hourOf(name);
-        if (hour !== null && hour + 3_600_000 > fromMs && hour < toMs) files.push(join(dir, name));
-      }
-    }
-    return files.sort();
+    const prefix = model === null ? 'predictions/' : `predictions/${encodeURIComponent(model)}/`;
+    return this.localCopies(prefix, (name) => {
+      const hour = predictionLogLayout.hourOf(name);
+      return hour !== null && hour + 3_600_000 > fromMs && hour < toMs;
+    });
   }
 
   /** Stored label files (one Parquet file per ingested labels file). */
   async labelFiles(): Promise<string[]> {
-    const dir = resolve(this.dirs.labelDir);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    return names.filter((n) => n.endsWith('.parquet')).map((n) => join(dir, n)).sort();
+    return this.localCopies('labels/', (name) => name.endsWith('.parquet'));
   }
 
   /** The latest label per prediction (request id, row) of a model, as a SQL subquery (request_id, row, label). */
@@ -160,13 +166,16 @@ export class PredictionStore {
     target: string;
     labelled: MonitorWindow | null;
   }): Promise<{ path: string; baseRows: number; labelledRows: number }> {
-    const path = resolve(join(this.dirs.retrainDir, encodeURIComponent(q.model), `${q.key.replace(/[^A-Za-z0-9._-]/g, '_')}.parquet`));
+    const name = `${encodeURIComponent(q.model)}/${q.key.replace(/[^A-Za-z0-9._-]/g, '_')}.parquet`;
+    const uri = this.blobs.uriOf(`retrain/${name}`);
+    const stored = await this.blobs.head(uri);
+    const path = stored ? await this.blobs.localFile(uri, stored.sha256) : resolve(join(this.dirs.retrainDir, name));
     const t = quoteIdent(q.target);
     const baseCols = q.features.map((f) => (f.type === 'numeric' ? `TRY_CAST(${quoteIdent(f.name)} AS DOUBLE)` : `${quoteIdent(f.name)}::VARCHAR`) + ` AS ${quoteIdent(f.name)}`);
     const labelFiles = await this.labelFiles();
     const logFiles = q.labelled ? await this.logFiles(q.model, Date.parse(q.labelled.start), Date.parse(q.labelled.end)) : [];
     return this.withConnection(async (c) => {
-      const base = await readUserDataset(c, this.paths, q.base, 'monitoring.retrain.dataset');
+      const base = await readUserDataset(c, this.paths, this.blobs, q.base, 'monitoring.retrain.dataset');
       const basePath = base.realPath;
       const parts = [`SELECT ${[...baseCols, `${t}::VARCHAR AS ${t}`, `'base' AS mlops_source`].join(', ')} FROM (${base.select})`];
       if (q.labelled && labelFiles.length && logFiles.length) {
@@ -190,11 +199,12 @@ export class PredictionStore {
         }
         await rename(tmp, path);
       }
+      if (!stored) await this.blobs.putFile(`retrain/${name}`, path);
       const counted = await c.runAndReadAll(
         `SELECT count(*) FILTER (WHERE mlops_source = 'base')::DOUBLE AS base, count(*) FILTER (WHERE mlops_source = 'labelled')::DOUBLE AS labelled FROM read_parquet(${quoteString(path)})`,
       );
       const row = counted.getRowObjectsJS()[0] ?? {};
-      return { path, baseRows: Number(row['base'] ?? 0), labelledRows: Number(row['labelled'] ?? 0) };
+      return { path: uri, baseRows: Number(row['base'] ?? 0), labelledRows: Number(row['labelled'] ?? 0) };
     });
   }
 

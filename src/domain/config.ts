@@ -51,7 +51,41 @@ export const configSchema = z.object({
   MLOPS_WORKER_METRICS_PORT: port.optional(),
   /** Interface the worker's metrics endpoint listens on. */
   MLOPS_WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where blobs live (snapshots, artifacts, checkpoints, prediction log, labels, retrain data): unset = the data dir. */
+  MLOPS_BLOB_URL: z
+    .string()
+    .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.*)$/, 's3://bucket[/prefix] or file:///absolute/folder')
+    .optional(),
+  /** S3-compatible endpoint (e.g. `http://127.0.0.1:7390`); unset = AWS S3. */
+  MLOPS_S3_ENDPOINT: z.url().optional(),
+  /** Path-style requests (`endpoint/bucket/key`), as most S3-compatible servers want; default: on when an endpoint is set. */
+  MLOPS_S3_PATH_STYLE: flag.optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Credentials; unset = the AWS SDK's default chain (profile, instance role). */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  /** Local cache of downloaded S3 blobs (content-addressed); default <data dir>/blob-cache. */
+  MLOPS_BLOB_CACHE_DIR: z.string().min(1).optional(),
 });
+
+/** Where blobs live: the local data dir (default) or an S3-compatible bucket (`MLOPS_BLOB_URL=s3://…`). */
+export type BlobConfig =
+  | { readonly kind: 'local'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly url: string;
+      readonly bucket: string;
+      /** Key prefix every blob lives under ('' for the bucket's root). */
+      readonly prefix: string;
+      /** S3-compatible endpoint (`http://127.0.0.1:7390`); unset = AWS. */
+      readonly endpoint?: string;
+      readonly region: string;
+      readonly forcePathStyle: boolean;
+      readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+      /** Local content-addressed cache of downloads (DuckDB and onnxruntime read files). */
+      readonly cacheDir: string;
+    };
 
 export interface AppConfig {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string; readonly trainingTaskQueue: string };
@@ -72,6 +106,7 @@ export interface AppConfig {
   readonly workerMetricsAddress?: string;
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
+  readonly blob: BlobConfig;
 }
 
 export class ConfigError extends Error {
@@ -84,23 +119,50 @@ export class ConfigError extends Error {
 /** `join` without node:path, so this module stays pure. */
 const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
 
+type ParsedEnv = z.infer<typeof configSchema>;
+
+/** The blob store's settings; a `file://` URL names the local root (default: the data dir itself). */
+function blobConfig(c: ParsedEnv): BlobConfig {
+  const url = c.MLOPS_BLOB_URL;
+  if (!url?.startsWith('s3://')) return { kind: 'local', root: url ? decodeURIComponent(url.slice('file://'.length)) : c.MLOPS_DATA_DIR };
+  const rest = url.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const credentials =
+    c.AWS_ACCESS_KEY_ID && c.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: c.AWS_ACCESS_KEY_ID, secretAccessKey: c.AWS_SECRET_ACCESS_KEY, ...(c.AWS_SESSION_TOKEN ? { sessionToken: c.AWS_SESSION_TOKEN } : {}) }
+      : undefined;
+  return {
+    kind: 's3',
+    url: url.replace(/\/+$/, ''),
+    bucket: slash < 0 ? rest : rest.slice(0, slash),
+    prefix: slash < 0 ? '' : rest.slice(slash + 1).replace(/^\/+|\/+$/g, ''),
+    ...(c.MLOPS_S3_ENDPOINT ? { endpoint: c.MLOPS_S3_ENDPOINT } : {}),
+    region: c.AWS_REGION,
+    forcePathStyle: c.MLOPS_S3_PATH_STYLE ?? c.MLOPS_S3_ENDPOINT !== undefined,
+    ...(credentials ? { credentials: Object.freeze(credentials) } : {}),
+    cacheDir: c.MLOPS_BLOB_CACHE_DIR ?? joinPath(c.MLOPS_DATA_DIR, 'blob-cache'),
+  };
+}
+
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`));
   }
   const c = parsed.data;
+  const blob = blobConfig(c);
+  // Local working folders: the blob root itself for a local store (its files are the blobs), else the data dir.
+  const local = blob.kind === 'local' ? blob.root : c.MLOPS_DATA_DIR;
+  // Snapshots and retrain data are ours (made from allowed sources): a retrain may start from either.
+  const ownRoots = [joinPath(c.MLOPS_DATA_DIR, 'datasets'), ...['snapshots', 'retrain'].map((d) => joinPath(local, d))];
+  if (blob.kind === 's3') ownRoots.push(...['snapshots', 'retrain'].map((d) => joinPath(blob.url, d)));
   return Object.freeze({
     temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE, trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE }),
     dataDir: c.MLOPS_DATA_DIR,
     registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
-    artifactDir: joinPath(c.MLOPS_DATA_DIR, 'artifacts'),
-    snapshotDir: joinPath(c.MLOPS_DATA_DIR, 'snapshots'),
-    // Snapshots and retrain data are ours (made from allowed sources): a retrain may start from either.
-    datasetRoots: Object.freeze([
-      ...c.MLOPS_DATASET_ROOTS,
-      ...['datasets', 'snapshots', 'retrain'].map((d) => joinPath(c.MLOPS_DATA_DIR, d)),
-    ]),
+    artifactDir: joinPath(local, 'artifacts'),
+    snapshotDir: joinPath(local, 'snapshots'),
+    datasetRoots: Object.freeze([...c.MLOPS_DATASET_ROOTS, ...ownRoots]),
     server: Object.freeze({
       host: c.MLOPS_SERVER_HOST,
       port: c.MLOPS_SERVER_PORT,
@@ -123,11 +185,12 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       ...(c.MLOPS_ESCALATION_WEBHOOK_URL ? { escalationWebhookUrl: c.MLOPS_ESCALATION_WEBHOOK_URL } : {}),
     }),
     monitoring: Object.freeze({
-      predictionLogDir: joinPath(c.MLOPS_DATA_DIR, 'predictions'),
-      labelDir: joinPath(c.MLOPS_DATA_DIR, 'labels'),
-      retrainDir: joinPath(c.MLOPS_DATA_DIR, 'retrain'),
+      predictionLogDir: joinPath(local, 'predictions'),
+      labelDir: joinPath(local, 'labels'),
+      retrainDir: joinPath(local, 'retrain'),
       flushMs: c.MLOPS_PREDICTION_FLUSH_MS,
     }),
+    blob: Object.freeze(blob),
   });
 }
 

@@ -8,6 +8,8 @@ export * from './training-spec';
 export * from './hyper-search';
 export * from './duration';
 export * from './dataset';
+export * from './blob-uri';
+export * from './blob-store';
 export * from './dataset-filter';
 export * from './lifecycle';
 export * from './governance';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
-import { ArtifactStore, FilePredictionLog, SqliteRegistry, createLogger } from '../adapters';
+import { ArtifactStore, BlobStoreUnavailableError, FilePredictionLog, SqliteRegistry, createLogger, openBlobStore } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
@@ -8,11 +8,14 @@ import { buildModelServer } from './app';
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config, 'mlops-model-server');
+  // Artifacts load by URI through the blob store (S3 downloads go to the server's own cache folder).
+  const blobs = await openBlobStore(config.blob, 'model-server');
   const registry = new SqliteRegistry(config.registryPath);
-  const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });
+  const upload = config.blob.kind === 's3' ? { upload: blobs } : {};
+  const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger, ...upload });
   const { app, router } = await buildModelServer({
     registry,
-    artifacts: new ArtifactStore(config.artifactDir),
+    artifacts: new ArtifactStore(blobs),
     adminToken: config.server.adminToken,
     logger,
     sink: predictions,
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     await app.close(); // stops accepting, lets in-flight requests finish, then flushes the prediction log
     await predictions.close(); // stops its timer
     registry.close();
+    blobs.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -32,6 +36,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof BlobStoreUnavailableError ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

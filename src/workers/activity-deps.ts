@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, createGovernanceAdapters, DatasetPaths, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
+import {
+  ArtifactStore,
+  createGovernanceAdapters,
+  DatasetPaths,
+  DuckDbDatasets,
+  ModelServerClient,
+  MonitoringRegistry,
+  openBlobStore,
+  PredictionStore,
+  SqliteRegistry,
+} from '../adapters';
 import type { ActivityDeps } from '../activities';
 import type { AppConfig } from '../domain';
 
@@ -23,13 +33,15 @@ export function detectCodeVersion(config: AppConfig): string | null {
  */
 export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: SqliteRegistry } = {}): Promise<{ deps: ActivityDeps; close: () => void }> {
   const paths = new DatasetPaths(config.datasetRoots);
-  const datasets = await DuckDbDatasets.open(config.snapshotDir, paths);
+  // First: an unreachable S3 endpoint or a missing bucket stops the worker before it polls.
+  const blobs = await openBlobStore(config.blob);
+  const datasets = await DuckDbDatasets.open(config.snapshotDir, paths, blobs);
   const registry = shared.registry ?? new SqliteRegistry(config.registryPath);
-  const predictions = await PredictionStore.open(config.monitoring, paths);
+  const predictions = await PredictionStore.open(config.monitoring, paths, blobs);
   const deps: ActivityDeps = {
     datasets,
     registry,
-    artifacts: new ArtifactStore(config.artifactDir),
+    artifacts: new ArtifactStore(blobs),
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
     governance: createGovernanceAdapters(config, registry),
     predictions,
@@ -43,6 +55,7 @@ export async function openActivityDeps(config: AppConfig, logger: Logger, shared
       if (!shared.registry) registry.close();
       datasets.close();
       predictions.close();
+      blobs.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createLogger } from '../adapters';
+import { BlobStoreUnavailableError, createLogger } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof StaleBundleError ? err.message : (err as Error).stack}\n`);
+  const known = err instanceof ConfigError || err instanceof StaleBundleError || err instanceof BlobStoreUnavailableError;
+  process.stderr.write(`${known ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

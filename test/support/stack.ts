@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, FilePredictionLog, openBlobStore, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
@@ -46,11 +46,14 @@ export interface TestStack {
 export async function startStack(name: string, env: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = tempDir(name);
   const logger = pino({ level: process.env['MLOPS_TEST_LOG'] ?? 'silent' });
-  const registryPathConfig = parseConfig({ MLOPS_DATA_DIR: dataDir });
+  const registryPathConfig = parseConfig({ MLOPS_DATA_DIR: dataDir, ...env });
   const registry = new SqliteRegistry(registryPathConfig.registryPath);
-  const artifacts = new ArtifactStore(registryPathConfig.artifactDir);
+  // The model server's blob store, as its process opens it (`env` may name an S3 bucket: MLOPS_BLOB_URL).
+  const serverBlobs = await openBlobStore(registryPathConfig.blob, 'model-server');
+  const artifacts = new ArtifactStore(serverBlobs);
   const adminToken = 'test-admin-token';
-  const predictionLog = new FilePredictionLog(registryPathConfig.monitoring.predictionLogDir, { flushMs: registryPathConfig.monitoring.flushMs, logger });
+  const upload = registryPathConfig.blob.kind === 's3' ? { upload: serverBlobs } : {};
+  const predictionLog = new FilePredictionLog(registryPathConfig.monitoring.predictionLogDir, { flushMs: registryPathConfig.monitoring.flushMs, logger, ...upload });
   const routeStatePath = join(dataDir, 'serving', 'routes.json');
   const serverDeps = { registry, artifacts, adminToken, logger, sink: predictionLog, routeStatePath };
   let { app: server } = await buildModelServer(serverDeps);
@@ -119,6 +122,7 @@ export async function startStack(name: string, env: Record<string, string> = {})
       await server.close();
       await predictionLog.close();
       closeDeps();
+      serverBlobs.close();
       registry.close();
     },
   };

@@ -12,6 +12,7 @@ import json, os, sys
 import pyarrow.csv, pyarrow.parquet
 from temporalio.exceptions import ApplicationError
 from mlops_trainer.training import train_candidate
+from mlops_trainer.dataset import local_path
 d = json.load(sys.stdin)
 snapshot = os.path.join(os.environ["MLOPS_DATA_DIR"], "weather.parquet")
 pyarrow.parquet.write_table(pyarrow.csv.read_csv(d["csv"]), snapshot)
@@ -20,7 +21,7 @@ for training in d["trainings"]:
     spec = dict(d["spec"], training=training)
     try:
         out = train_candidate({"spec": spec, "snapshot": {"id": "weather", "snapshotPath": snapshot}}, lambda phase: None)
-        envelope = json.load(open(out["artifactPath"]))
+        envelope = json.load(open(local_path(out["artifactPath"])))
         results.append({"ok": True, "trainer": out["trainer"], "parity": envelope["parity"], "accuracy": envelope["holdoutMetrics"]["accuracy"]})
     except ApplicationError as err:
         results.append({"ok": False, "type": err.type, "nonRetryable": err.non_retryable, "message": err.message})

@@ -5,6 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ArtifactStore } from '../../src/adapters';
 import { describeLifecycle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { pollUntil } from '../../src/client/poll';
@@ -84,7 +85,7 @@ test('sklearn trainer: trained in Python, gated against the built-in champion on
 
   // The Python side scored the same held-out rows with the same metric definitions: a different split or
   // metric would not agree this closely (Python used predict_proba in float64, TypeScript the ONNX model).
-  const envelope = onnxArtifactSchema.parse(JSON.parse(readFileSync(waiting.candidate?.artifactPath ?? '', 'utf8')));
+  const envelope = onnxArtifactSchema.parse(JSON.parse(readFileSync(fileURLToPath(waiting.candidate?.artifactPath ?? ''), 'utf8')));
   const evaluated = waiting.evaluation?.candidate;
   expect(evaluated?.rows).toBe(envelope.holdoutMetrics.rows);
   expect(Math.abs((evaluated?.accuracy ?? 0) - envelope.holdoutMetrics.accuracy)).toBeLessThanOrEqual(1 / 732);
@@ -119,7 +120,7 @@ test('sklearn trainer: trained in Python, gated against the built-in champion on
   // Integrity: altered ONNX bytes, or reference predictions the model does not reproduce, are refused at load.
   const copy = join(tempDir('onnx-integrity'), name);
   mkdirSync(copy);
-  const envelopePath = waiting.candidate?.artifactPath ?? '';
+  const envelopePath = fileURLToPath(waiting.candidate?.artifactPath ?? '');
   const onnxBytes = readFileSync(join(dirname(envelopePath), envelope.onnx.file));
   const store = new ArtifactStore(dirname(copy));
   writeFileSync(join(copy, envelope.onnx.file), Buffer.concat([onnxBytes, Buffer.from([0])]));

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { DeploymentStore, SqliteAuditLog } from '../../src/adapters';
 import { queryDeployment, sendDecision, startLifecycle, waitForStage } from '../../src/client';
@@ -72,7 +73,7 @@ test('a failing deployment: the approved version is marked failed with the reaso
   const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   // The artifact is damaged while the version waits for approval: the deployment refuses it (ArtifactCorrupt).
   const registered = stack.registry.getVersion(model, waiting.version ?? 0);
-  writeFileSync(registered.artifactPath, '{"tampered": true}');
+  writeFileSync(fileURLToPath(registered.artifactPath), '{"tampered": true}');
   await sendDecision(stack.client, workflowId, 'approve', { approver: 'alice' });
 
   expect(await handle.result().catch((e: unknown) => e)).toBeInstanceOf(WorkflowFailedError);

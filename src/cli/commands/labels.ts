@@ -1,4 +1,4 @@
-import { DatasetPaths, ingestLabels, PredictionStore } from '../../adapters';
+import { DatasetPaths, ingestLabels, openBlobStore, PredictionStore } from '../../adapters';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 
@@ -8,7 +8,8 @@ export const labelsCommand: Command = {
   usage: 'mlops labels <file.csv|file.ndjson> [--model <name>] [--strict] [--json]',
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' }, strict: { type: 'boolean' } }, ['file']);
-    const store = await PredictionStore.open(ctx.config.monitoring, new DatasetPaths(ctx.config.datasetRoots));
+    const blobs = await openBlobStore(ctx.config.blob);
+    const store = await PredictionStore.open(ctx.config.monitoring, new DatasetPaths(ctx.config.datasetRoots), blobs);
     try {
       const r = await ingestLabels(store, positionals[0] as string, { ...(values['model'] ? { model: String(values['model']) } : {}), strict: Boolean(values['strict']) });
       if (values['json']) {
@@ -27,6 +28,7 @@ export const labelsCommand: Command = {
       return 0;
     } finally {
       store.close();
+      blobs.close();
     }
   },
 };

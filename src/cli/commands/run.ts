@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { DatasetPaths, PathNotAllowedError } from '../../adapters';
-import { parseModelSpec, workflowUiLink, type AppConfig, type ModelSpec } from '../../domain';
+import { isBlobUri, parseModelSpec, workflowUiLink, type AppConfig, type ModelSpec } from '../../domain';
 import { startLifecycle } from '../../client';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Command } from '../command';
 import { followRun } from './watch';
 
-/** Reads and validates a spec file; relative dataset paths resolve against the spec's folder. */
+/** Reads and validates a spec file; relative dataset paths resolve against the spec's folder (URIs stay as they are). */
 export async function loadSpecFile(path: string) {
   const absolute = resolve(path);
   let raw: unknown;
@@ -20,7 +20,8 @@ export async function loadSpecFile(path: string) {
   const parsed = parseModelSpec(raw);
   if (!parsed.ok) throw new UsageError(`invalid spec ${absolute}:\n  ${parsed.problems.join('\n  ')}`);
   const spec = parsed.spec;
-  const datasetPath = spec.dataset.path.startsWith('/') ? spec.dataset.path : resolve(absolute, '..', spec.dataset.path);
+  const named = spec.dataset.path;
+  const datasetPath = named.startsWith('/') || isBlobUri(named) ? named : resolve(absolute, '..', named);
   return { spec: { ...spec, dataset: { ...spec.dataset, path: datasetPath } }, source: absolute };
 }
 
@@ -31,7 +32,7 @@ export async function loadSpecFile(path: string) {
 export async function checkDatasetPath(spec: ModelSpec, config: AppConfig, source: string): Promise<void> {
   const missing = new Error('missing');
   try {
-    await new DatasetPaths(config.datasetRoots).confine(spec.dataset.path, 'dataset.path', () => missing);
+    await new DatasetPaths(config.datasetRoots).confineSource(spec.dataset.path, 'dataset.path', () => missing);
   } catch (err) {
     if (err instanceof PathNotAllowedError) throw new UsageError(`invalid spec ${source}: ${err.message}`);
     if (err !== missing) throw err;

@@ -3,17 +3,30 @@ file order, numerics as float64 (unparseable → NaN, as DuckDB's TRY_CAST → N
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlparse
+
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .failures import permanent
 from .split import stratified_split
+
+
+def local_path(uri: str) -> str:
+    """The file a snapshot URI names: `file:///abs/path` (or a bare path, in runs from before URIs). This worker
+    shares the data dir with the TypeScript one; `s3://` snapshots need a local blob store (see README)."""
+    if uri.startswith("file://"):
+        return unquote(urlparse(uri).path)
+    if uri.startswith("s3://"):
+        raise permanent(f"{uri}: the Python training worker reads local snapshots only (MLOPS_BLOB_URL=file://…)")
+    return uri
 
 
 def read_spec_frame(snapshot_path: str, spec: dict) -> pd.DataFrame:
     features = spec["features"]
     target = spec["target"]["name"]
     names = [f["name"] for f in features] + [target]
-    table = pq.read_table(snapshot_path, columns=names)
+    table = pq.read_table(local_path(snapshot_path), columns=names)
     frame = table.to_pandas()
     for f in features:
         column = frame[f["name"]]

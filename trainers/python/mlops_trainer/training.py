@@ -120,7 +120,7 @@ def train_candidate(payload: dict, progress: Callable[[str], None]) -> dict:
     progress("storing the artifact")
     path, sha256 = put_envelope(spec["name"], envelope)
     return {
-        "artifactPath": str(path),
+        "artifactPath": path.resolve().as_uri(),
         "artifactSha256": sha256,
         "trainRows": len(train),
         "testRows": len(test),
