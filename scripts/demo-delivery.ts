@@ -34,7 +34,7 @@ import { DEMO_APPROVER, type DemoContext } from './lib/demo-settings';
 import { DemoStoryError, expectOutcome, expectStage, expectStory, lifecycleResult } from './lib/demo-story';
 import { featuresOf, followRollout, startDemoTraffic, type WeatherRow } from './lib/demo-traffic';
 
-const CHAPTER = 'chapter 2 (progressive delivery)';
+const CHAPTER = 'chapter 2 (a challenger from the Python trainer, canary, rollback)';
 
 /** The external trainer of the challenger: the `training` section of this example spec. */
 const CHALLENGER_EXAMPLE = 'examples/weather-sklearn.json';
