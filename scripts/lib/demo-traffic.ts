@@ -7,8 +7,10 @@ import type { Client } from '@temporalio/client';
 import { queryDeployment } from '../../src/client';
 import { pause } from '../../src/client/poll';
 import type { DeploymentStatus } from '../../src/domain';
+import { SeededRandom } from '../../src/domain/ml/random';
 
 const MAX_DEMO_REQUESTS = 100_000;
+const TRAFFIC_SEED = 2015;
 
 export type WeatherRow = Record<string, unknown>;
 
@@ -34,8 +36,14 @@ export interface DemoTraffic {
   stop(): Promise<{ sent: number; failed: number }>;
 }
 
-/** Steady traffic: two sequential loops of single-row requests until stopped (bounded in count). */
+/**
+ * Steady traffic: two sequential loops of single-row requests until stopped (bounded in count). Each request
+ * draws its day at random (seeded): the server's canary counter sends every 10th request to the candidate at
+ * 10 %, and days sent in a fixed cycle of 400 would give the candidate the same 40 days over and over — a label
+ * mix unlike stable's, which the prediction-shift guard rightly flags when the two models differ.
+ */
 export function startDemoTraffic(url: string, rows: readonly WeatherRow[]): DemoTraffic {
+  const random = new SeededRandom(TRAFFIC_SEED);
   let sent = 0;
   let failed = 0;
   let stopped = false;
@@ -52,7 +60,8 @@ export function startDemoTraffic(url: string, rows: readonly WeatherRow[]): Demo
   };
   const loop = async () => {
     while (!stopped && sent < MAX_DEMO_REQUESTS) {
-      if (!(await send(rows[sent++ % rows.length]))) failed++;
+      sent++;
+      if (!(await send(rows[Math.floor(random.next() * rows.length)]))) failed++;
       await pause(2);
     }
   };

@@ -108,6 +108,9 @@ function draw(dimension: z.infer<typeof dimensionSchema>, rng: SeededRandom): Tr
   return log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
 }
 
+/** Business id of a search trial's child workflow: the lifecycle's id, then the trial's number (from 1). */
+export const searchTrialWorkflowId = (parentId: string, index: number): string => `${parentId}-trial-${index + 1}`;
+
 /** Input of the `validateTrial` activity (training queue): the spec with the trial's params already merged. */
 export interface TrialInput {
   readonly spec: unknown;

@@ -1,9 +1,19 @@
-import { ApplicationFailure, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import {
+  ApplicationFailure,
+  executeChild,
+  log,
+  patched,
+  proxyActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import {
+  DEFAULT_TRAINING_TASK_QUEUE,
   FailureType,
   bestTrial,
   describeParams,
   planTrials,
+  searchTrialWorkflowId,
   trialValue,
   type DatasetSnapshot,
   type ExternalTraining,
@@ -16,10 +26,13 @@ import {
   type TrialResult,
 } from '../domain';
 
-/** The training queue's trial activity; only a training worker implements it (Python: mlops_trainer/trial.py). */
-interface TrialActivities {
-  validateTrial(input: TrialInput): Promise<TrialOutput>;
-}
+import { hyperSearchTrialWorkflow, type TrialActivities } from './hyper-search-trial';
+
+/**
+ * Trials run as child workflows (one row each in the Web UI) instead of activities of the lifecycle itself.
+ * Runs that started their search before this change replay on the activity branch.
+ */
+export const SEARCH_TRIALS_AS_CHILDREN = 'search-trials-as-children';
 
 /** The spec with a trial's params laid over the spec's own `params`. */
 export function withParams(spec: ModelSpec, params: TrialParams): ModelSpec {
@@ -28,8 +41,9 @@ export function withParams(spec: ModelSpec, params: TrialParams): ModelSpec {
 }
 
 /**
- * Runs the search's trials on the training queue, `parallelism` at a time (each an activity whose UI summary
- * names its params), and picks the best by the metric on the validation split. Deterministic: the plan comes
+ * Runs the search's trials, `parallelism` at a time — each a child workflow (`hyperSearchTrialWorkflow`, its
+ * summary naming the params) whose `validateTrial` activity runs on the training queue — and picks the best
+ * by the metric on the validation split. Deterministic: the plan comes
  * from the spec's seed and the pick breaks ties by trial index, never by completion order.
  * @throws ApplicationFailure `SpecInvalid` when no trial produced the metric (e.g. AUC of a multi-class target).
  */
@@ -42,19 +56,27 @@ export async function runSearch(args: {
 }): Promise<SearchSummary> {
   const { spec, search, snapshot, options, progress } = args;
   const plan = planTrials(search);
+  const asChildren = patched(SEARCH_TRIALS_AS_CHILDREN);
   const results: TrialResult[] = [];
   let next = 0;
   const runOne = async (index: number): Promise<void> => {
     const params = plan[index] ?? {};
     const summary =
       `trial ${index + 1}/${plan.length}: ${describeParams(params)} (${search.metric} on validation rows)`;
-    const { validateTrial } = proxyActivities<TrialActivities>({ ...options, summary });
-    const out = await validateTrial({
+    const trial: TrialInput = {
       spec: withParams(spec, params),
       snapshot,
       trial: { index, params },
       validation: { fraction: search.validationFraction, seed: search.seed },
-    });
+    };
+    const trainingTaskQueue = options.taskQueue ?? DEFAULT_TRAINING_TASK_QUEUE;
+    const out = asChildren
+      ? await executeChild(hyperSearchTrialWorkflow, {
+          workflowId: searchTrialWorkflowId(workflowInfo().workflowId, index),
+          args: [{ trial, trainingTaskQueue, summary }],
+          staticSummary: summary,
+        })
+      : await proxyActivities<TrialActivities>({ ...options, summary }).validateTrial(trial);
     results.push({ index, params, value: trialValue(out.metrics, search.metric), metrics: out.metrics });
     progress(results.length, plan.length);
   };

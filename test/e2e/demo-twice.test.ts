@@ -16,12 +16,15 @@ async function freePort(): Promise<number> {
  * `npm run demo` twice in a row on one data dir, as a user who runs it again would: both runs tell the whole
  * story and end with the summary. The second run meets what the first left behind (a champion in production,
  * so the release goes out as a canary under live traffic; monitoring state of the Seattle model).
- * MLOPS_DEMO_FAST shortens the canary bakes; the compiled demo starts its own worker and model server.
+ * MLOPS_DEMO_FAST shortens the canary bakes; the compiled demo starts its own worker, Python training worker
+ * (the venv scripts/test.sh installs) and model server, on task queues of its own.
  */
 test('the demo completes on a fresh data dir and again on the same data dir', async () => {
+  const queue = `test-demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const env = {
     TEMPORAL_ADDRESS: temporalAddress(),
-    MLOPS_TASK_QUEUE: `test-demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+    MLOPS_TASK_QUEUE: queue,
+    MLOPS_TRAINING_TASK_QUEUE: `${queue}-training`,
     MLOPS_DATA_DIR: tempDir('demo-twice'),
     MLOPS_SERVER_PORT: String(await freePort()),
     MLOPS_PREDICTION_FLUSH_MS: '200',
@@ -34,6 +37,10 @@ test('the demo completes on a fresh data dir and again on the same data dir', as
   expect(first.output).not.toMatch(/^demo failed:/m);
   expect(first.output).toMatch(/▶ rollout: direct — nothing serves weather-classifier yet/);
   expect(first.output).toContain('seattle-weather-run1: this run');
+  // Chapter 2: a challenger from the Python worker, compared with the built-in champion at the gate.
+  expect(first.output).toMatch(/candidate {2}v2: sklearn\.ensemble\.HistGradientBoostingClassifier \(ONNX\)/);
+  expect(first.output).toMatch(/champion {3}v1: built-in logistic-regression/);
+  expect(first.output).toMatch(/^ {4}champion v1 /m);
 
   env.MLOPS_SERVER_PORT = String(await freePort());
   const second = await runCompiled('scripts/demo.js', [], env);
@@ -41,6 +48,8 @@ test('the demo completes on a fresh data dir and again on the same data dir', as
   expect(second.code).toBe(0);
   expect(second.output).toMatch(/▶ rollout: canary 10 → 50 → 100 % with 2s bakes, as the spec asks: v1 already/);
   expect(second.output).toMatch(/▶ outcome: deployed \(v3\)/);
+  expect(second.output).toMatch(/candidate {2}v4: sklearn\.ensemble\.HistGradientBoostingClassifier \(ONNX\)/);
+  expect(second.output).toMatch(/champion {3}v3: built-in logistic-regression/);
   expect(second.output).toMatch(/live traffic during the rollout: \d+ requests/);
   expect(second.output).toContain('seattle-weather-run2: this run');
   expect(second.output).toContain('removed the paused schedules of earlier demo runs: monitor-seattle-weather-run1');

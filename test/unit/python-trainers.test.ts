@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tempDir, weatherCsv } from '../support/paths';
+import { repoRoot, tempDir, weatherCsv } from '../support/paths';
 import { pythonTrainerDir, trainerPython } from '../support/python-trainer';
 
 /**
@@ -28,7 +28,7 @@ for training in d["trainings"]:
 print(json.dumps(results))
 `;
 
-test('sklearn and LightGBM export parity-checked ONNX; refused estimators and params are permanent failures', () => {
+test('sklearn, LightGBM, XGBoost and a user function export parity-checked ONNX; refusals are permanent', () => {
   const spec = {
     name: 'weather-py',
     target: { name: 'weather' },
@@ -49,6 +49,10 @@ test('sklearn and LightGBM export parity-checked ONNX; refused estimators and pa
       seed: 7,
     },
     { trainer: 'lightgbm', params: { n_estimators: 20, num_leaves: 7 }, seed: 7 },
+    // xgboost-cpu, exported through onnxmltools' converter.
+    { trainer: 'xgboost', params: { n_estimators: 20, max_depth: 3 }, seed: 7 },
+    // The user function of examples/weather-python.json, found on MLOPS_TRAINER_PATH.
+    { trainer: 'python', entrypoint: 'weather_trainer:fit', params: { n_estimators: 20, max_depth: 6 } },
     { trainer: 'sklearn', estimator: 'sklearn.ensemble.NoSuchForest', params: {} },
     { trainer: 'sklearn', estimator: 'sklearn.linear_model.LogisticRegression', params: { bogus: 1 } },
     { trainer: 'sklearn', estimator: 'sklearn.linear_model.LogisticRegression', params: { C: -1 } },
@@ -57,11 +61,19 @@ test('sklearn and LightGBM export parity-checked ONNX; refused estimators and pa
   const out = execFileSync(trainerPython(), ['-c', script], {
     cwd: pythonTrainerDir,
     input: JSON.stringify({ csv: weatherCsv, spec, trainings }),
-    env: { ...process.env, MLOPS_DATA_DIR: join(tempDir('python-trainers')), OMP_NUM_THREADS: '1' },
+    env: {
+      ...process.env,
+      MLOPS_DATA_DIR: join(tempDir('python-trainers')),
+      MLOPS_TRAINER_PATH: join(repoRoot, 'examples/trainers'),
+      OMP_NUM_THREADS: '1',
+    },
     encoding: 'utf8',
   });
-  const [hgb, lgbm, unknown, badParam, badValue, regressor] = JSON.parse(out) as Record<string, unknown>[];
-  for (const ok of [hgb, lgbm]) {
+  const results = JSON.parse(out) as Record<string, unknown>[];
+  const [hgb, lgbm, xgb, userFn, unknown, badParam, badValue, regressor] = results;
+  expect(xgb).toMatchObject({ trainer: 'xgboost' });
+  expect(userFn).toMatchObject({ trainer: 'weather_trainer:fit' });
+  for (const ok of [hgb, lgbm, xgb, userFn]) {
     expect(ok).toMatchObject({ ok: true, parity: { rows: 732 } });
     expect((ok?.['parity'] as { maxAbsDiff: number }).maxAbsDiff).toBeLessThan(1e-5);
     expect(ok?.['accuracy'] as number).toBeGreaterThan(0.6);

@@ -3,13 +3,19 @@
  */
 import { Worker } from '@temporalio/worker';
 import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
-import { bestTrial, modelSpecSchema, type ModelSpec, type SearchSummary } from '../../src/domain';
+import {
+  bestTrial,
+  modelSpecSchema,
+  searchTrialWorkflowId,
+  type ModelSpec,
+  type SearchSummary,
+} from '../../src/domain';
 import { startStack, workflowBundle, type TestStack } from '../support/stack';
 import { startTrainerFor, type PythonTrainer } from '../support/python-trainer';
 import { saveHistoryIfAsked } from '../support/histories';
 import { weatherSpec } from '../support/specs';
 
-/** Hyper-parameter search on the real dev server: trials run in the Python worker, 2 at a time. */
+/** Hyper-parameter search on the real dev server: trials are child workflows, run in the Python worker 2 at a time. */
 let stack: TestStack;
 let trainer: PythonTrainer;
 
@@ -63,23 +69,37 @@ test('grid search, 2 at a time: trials scored on validation rows, the best one t
   expect(search.best).toBe(2);
   expect(search.bestParams).toEqual({ C: 1, class_weight: null });
 
-  // Trials ran as activities on the training queue, at most 2 at once (started before another finished).
+  // Trials ran as child workflows (rows of their own in the Web UI), at most 2 at once (one started before
+  // another finished), each with its validateTrial activity on the training queue.
   const events = (await handle.fetchHistory()).events ?? [];
-  const trials = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'validateTrial');
-  expect(trials).toHaveLength(4);
-  trials.forEach((e) =>
-    expect(e.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(stack.config.temporal.trainingTaskQueue),
+  const started = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+  expect(started.map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)).toEqual(
+    [0, 1, 2, 3].map((i) => searchTrialWorkflowId(workflowId, i)),
   );
+  const types = started.map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name);
+  expect(types).toEqual(Array(4).fill('hyperSearchTrialWorkflow'));
+  // The child's summary in the Web UI names the trial and its params.
+  const summary = Buffer.from(started[2]?.userMetadata?.summary?.data ?? new Uint8Array()).toString('utf8');
+  expect(summary).toContain('trial 3/4: C=1');
+  const activityTypes = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+  expect(activityTypes).not.toContain('validateTrial');
   let running = 0;
   let peak = 0;
-  const trialIds = new Set(trials.map((e) => String(e.eventId)));
   for (const e of events) {
-    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'validateTrial') running++;
-    const done = e.activityTaskCompletedEventAttributes?.scheduledEventId;
-    if (done !== undefined && done !== null && trialIds.has(String(done))) running--;
+    if (e.startChildWorkflowExecutionInitiatedEventAttributes) running++;
+    if (e.childWorkflowExecutionCompletedEventAttributes) running--;
     peak = Math.max(peak, running);
   }
   expect(peak).toBe(2);
+  const child = stack.client.workflow.getHandle(searchTrialWorkflowId(workflowId, 2));
+  const childEvents = (await child.fetchHistory()).events ?? [];
+  const scheduled = childEvents.find((e) => e.activityTaskScheduledEventAttributes);
+  const activity = scheduled?.activityTaskScheduledEventAttributes;
+  expect(activity).toMatchObject({
+    activityType: { name: 'validateTrial' },
+    taskQueue: { name: stack.config.temporal.trainingTaskQueue },
+  });
+  expect(await child.result()).toMatchObject({ index: 2, metrics: search.trials[2]?.metrics });
 
   // The registry keeps every trial's params and metric with the version; the candidate used the best params.
   const params = stack.registry.getVersion(name, 1).params as Record<string, unknown>;
@@ -88,6 +108,10 @@ test('grid search, 2 at a time: trials scored on validation rows, the best one t
 
   await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol' });
   expect(await handle.result()).toMatchObject({ outcome: 'rejected', version: 1 });
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), workflowId);
-  await saveHistoryIfAsked(handle, 'lifecycle-hyper-search.json');
+  const bundle = { workflowBundle: await workflowBundle() };
+  await Worker.runReplayHistory(bundle, await handle.fetchHistory(), workflowId);
+  await Worker.runReplayHistory(bundle, await child.fetchHistory(), child.workflowId);
+  // lifecycle-hyper-search.json (trials as activities, before the patch) stays: it replays the old branch.
+  await saveHistoryIfAsked(handle, 'lifecycle-hyper-search-children.json');
+  await saveHistoryIfAsked(child, 'hyper-search-trial.json');
 });

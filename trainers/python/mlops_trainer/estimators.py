@@ -74,7 +74,8 @@ def library_classifier(training: dict) -> Any:
 
 def fit_library_pipeline(training: dict, features: list[dict], x: pd.DataFrame, y_index: np.ndarray) -> Pipeline:
     """Spec preprocessing + the named classifier, fitted on class indices (0..k-1) so every library agrees."""
-    pipeline = Pipeline([("preprocess", spec_preprocessor(features)), ("model", library_classifier(training))])
+    preprocess = spec_preprocessor(features, standardize=training["trainer"] != "xgboost")
+    pipeline = Pipeline([("preprocess", preprocess), ("model", library_classifier(training))])
     try:
         pipeline.fit(x, y_index)
     except (ValueError, TypeError) as err:  # sklearn's InvalidParameterError is both

@@ -31,11 +31,13 @@ def _register_boosters(model: object) -> None:
             options={"nocl": [True, False], "zipmap": [True, False, "columns"]},
         )
     elif name == "XGBClassifier":
-        from onnxmltools.convert.xgboost.operator_converters.XGBoost import convert_xgboost
         from xgboost import XGBClassifier
 
+        from .xgboost_onnx import convert_xgboost_classifier
+
         update_registered_converter(
-            XGBClassifier, "XGBoostXGBClassifier", calculate_linear_classifier_output_shapes, convert_xgboost,
+            XGBClassifier, "XGBoostXGBClassifier", calculate_linear_classifier_output_shapes,
+            convert_xgboost_classifier,
             options={"nocl": [True, False], "zipmap": [True, False, "columns"]},
         )
     _registered.add(name)

@@ -10,14 +10,18 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 
-def spec_preprocessor(features: list[dict]) -> ColumnTransformer:
-    """Public helper for user entrypoints: the same preprocessing the sklearn/xgboost/lightgbm trainers use."""
+def spec_preprocessor(features: list[dict], standardize: bool = True) -> ColumnTransformer:
+    """Public helper for user entrypoints: the same preprocessing the sklearn/xgboost/lightgbm trainers use.
+
+    `standardize=False` keeps numerics on their own scale (imputed only) — for XGBoost, whose split points are
+    feature values: standardized in float64 here and in float32 by ONNX, a value on a split point can land on
+    either side of it. Trees do not need standardized inputs."""
     numeric = [f["name"] for f in features if f["type"] == "numeric"]
     categorical = [f["name"] for f in features if f["type"] == "categorical"]
     parts = []
     if numeric:
-        numeric_steps = Pipeline([("impute", SimpleImputer(strategy="mean")), ("scale", StandardScaler())])
-        parts.append(("numeric", numeric_steps, numeric))
+        steps = [("impute", SimpleImputer(strategy="mean"))] + ([("scale", StandardScaler())] if standardize else [])
+        parts.append(("numeric", Pipeline(steps), numeric))
     if categorical:
         parts.append(("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categorical))
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)
