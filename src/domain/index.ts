@@ -18,3 +18,4 @@ export * from './monitoring';
 export * from './history';
 export * from './run-memo';
 export * as ml from './ml';
+export * from './registry';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
-import { ArtifactStore, FilePredictionLog, SqliteRegistry, createLogger } from '../adapters';
+import { ArtifactStore, FilePredictionLog, RegistryUnavailableError, createLogger, openRegistry } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
@@ -8,7 +8,7 @@ import { buildModelServer } from './app';
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const logger = createLogger(config, 'mlops-model-server');
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config, (err) => logger.warn({ err }, 'registry connection lost'));
   const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });
   const { app, router } = await buildModelServer({
     registry,
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await app.close(); // stops accepting, lets in-flight requests finish, then flushes the prediction log
     await predictions.close(); // stops its timer
-    registry.close();
+    await registry.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -32,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof RegistryUnavailableError ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

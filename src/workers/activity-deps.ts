@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import type { Logger } from 'pino';
-import { ArtifactStore, createGovernanceAdapters, DatasetPaths, DuckDbDatasets, ModelServerClient, MonitoringRegistry, PredictionStore, SqliteRegistry } from '../adapters';
+import { ArtifactStore, createGovernanceAdapters, DatasetPaths, DuckDbDatasets, ModelServerClient, openRegistry, PredictionStore } from '../adapters';
 import type { ActivityDeps } from '../activities';
-import type { AppConfig } from '../domain';
+import type { AppConfig, Registry } from '../domain';
 
 /** The code version recorded as lineage: the configured one, else the git commit, else null. */
 export function detectCodeVersion(config: AppConfig): string | null {
@@ -21,10 +21,11 @@ export function detectCodeVersion(config: AppConfig): string | null {
  * holds the registry (a test stack, a benchmark with an in-process model server) passes it in and keeps
  * ownership of it.
  */
-export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: SqliteRegistry } = {}): Promise<{ deps: ActivityDeps; close: () => void }> {
+export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: Registry } = {}): Promise<{ deps: ActivityDeps; close: () => Promise<void> }> {
+  // The registry first: an unreachable PostgreSQL stops the worker before anything else is opened.
+  const registry = shared.registry ?? (await openRegistry(config, (err) => logger.warn({ err }, 'registry connection lost')));
   const paths = new DatasetPaths(config.datasetRoots);
   const datasets = await DuckDbDatasets.open(config.snapshotDir, paths);
-  const registry = shared.registry ?? new SqliteRegistry(config.registryPath);
   const predictions = await PredictionStore.open(config.monitoring, paths);
   const deps: ActivityDeps = {
     datasets,
@@ -33,16 +34,16 @@ export async function openActivityDeps(config: AppConfig, logger: Logger, shared
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
     governance: createGovernanceAdapters(config, registry),
     predictions,
-    monitoring: new MonitoringRegistry(registry.db),
+    monitoring: registry.monitoring,
     codeVersion: detectCodeVersion(config),
     logger,
   };
   return {
     deps,
-    close: () => {
-      if (!shared.registry) registry.close();
+    close: async () => {
       datasets.close();
       predictions.close();
+      if (!shared.registry) await registry.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createLogger } from '../adapters';
+import { createLogger, RegistryUnavailableError } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
@@ -39,13 +39,13 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    close();
+    await close();
     await connection.close();
     logger.info('worker stopped');
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof StaleBundleError ? err.message : (err as Error).stack}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof StaleBundleError || err instanceof RegistryUnavailableError ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

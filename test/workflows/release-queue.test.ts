@@ -1,4 +1,4 @@
-import { ArtifactStore, DeploymentStore, SqliteAuditLog } from '../../src/adapters';
+import { ArtifactStore } from '../../src/adapters';
 import {
   inState,
   queryDeployment,
@@ -10,7 +10,7 @@ import {
   waitForDeployment,
   waitForStage,
 } from '../../src/client';
-import { modelSpecSchema, type LifecycleStatus } from '../../src/domain';
+import { modelSpecSchema, type LifecycleStatus, type DeploymentLedger } from '../../src/domain';
 import type { BuiltinTraining } from '../../src/domain';
 import { stageAttribute } from '../../src/workflows/search-attributes';
 import { startStack, type TestStack } from '../support/stack';
@@ -19,11 +19,11 @@ import { registerTrainedVersion } from '../support/versions';
 import { saveHistoryIfAsked } from '../support/histories';
 
 let stack: TestStack;
-let deployments: DeploymentStore;
+let deployments: DeploymentLedger;
 beforeAll(async () => {
   stack = await startStack('queue');
   await stack.startWorker();
-  deployments = new DeploymentStore(stack.registry.db);
+  deployments = stack.registry.deployments;
 });
 afterAll(async () => stack?.close());
 
@@ -41,7 +41,7 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '1h' }, guards: quickGuards };
   const blocker = await startDeployment(stack.client, stack.config, { model, version: 2, actor: 'test-suite', deployment: canary }, `queue-v2-${Date.now().toString(36)}`);
   await waitForDeployment(stack.client, blocker.workflowId, inState('canary'));
-  const blockerId = deployments.running(model)?.id;
+  const blockerId = (await deployments.running(model))?.id;
 
   const spec = modelSpecSchema.parse(weatherSpec({ name: model, training: { ...(weatherSpec().training as BuiltinTraining), epochs: 20 } }));
   const runs = await Promise.all(Array.from({ length: 10 }, () => startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' })));
@@ -69,7 +69,7 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   expect(await rollback.result()).toMatchObject({ outcome: 'promoted', kind: 'rollback', toVersion: 1 });
 
   // First come, first served: each ran after the one before it, from the production version that one left.
-  const after = deployments.list(model).reverse().filter((d) => d.id > (blockerId ?? 0));
+  const after = (await deployments.list(model)).reverse().filter((d) => d.id > (blockerId ?? 0));
   expect(after).toHaveLength(11);
   expect(after.map((d) => d.state)).toEqual(after.map(() => 'promoted'));
   expect(after.every((d) => d.queuedAt !== null)).toBe(true);
@@ -77,14 +77,14 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   expect(after.slice(0, 10).map((d) => d.toVersion).sort((a, b) => a - b)).toEqual(results.map((r) => r.version).sort((a, b) => (a ?? 0) - (b ?? 0)));
   expect(after[10]).toMatchObject({ kind: 'rollback', toVersion: 1 });
   // The rule's winner: the last to join the queue (here the rollback) is production.
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(1);
-  expect(stack.registry.listVersions(model).filter((v) => v.status === 'approved' || v.status === 'failed')).toEqual([]);
+  expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(1);
+  expect((await stack.registry.listVersions(model)).filter((v) => v.status === 'approved' || v.status === 'failed')).toEqual([]);
   expect((await queryDeployment(stack.client, rollback.workflowId)).state).toBe('promoted');
 
   // Each lifecycle ended deployed, having shown `queued` and then `deploying`; no failure anywhere in the trail.
   const finalStatus = await Promise.all(runs.map((r) => r.handle.query<LifecycleStatus>('status')));
   expect(finalStatus.map((s) => [s.stage, s.waitingFor])).toEqual(runs.map(() => ['deployed', undefined]));
-  expect(new SqliteAuditLog(stack.registry.db).list({ model }).filter((e) => e.kind === 'lifecycle.failed')).toEqual([]);
+  expect((await stack.registry.audit.list({ model })).filter((e) => e.kind === 'lifecycle.failed')).toEqual([]);
 
   await saveHistoryIfAsked(runs[0]?.handle as NonNullable<(typeof runs)[0]>['handle'], 'lifecycle-queued-release.json');
   await saveHistoryIfAsked(stack.client.workflow.getHandle(rollback.workflowId), 'deployment-queued-rollback.json');

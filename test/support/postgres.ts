@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * The tests' PostgreSQL (started by test/support/global-setup.ts through scripts/postgres-server.sh): its URL,
+ * and a fresh empty database per test or stack, so tests never see each other's rows.
+ */
+export function testPostgresUrl(): string {
+  const url = process.env['MLOPS_TEST_POSTGRES_URL'];
+  if (!url) throw new Error('no test PostgreSQL: global setup could not start scripts/postgres-server.sh (see its output)');
+  return url;
+}
+
+export async function freshPostgresDatabase(name: string): Promise<string> {
+  const admin = testPostgresUrl();
+  const database = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+  return admin.replace(/\/[^/]*$/, `/${database}`);
+}
