@@ -21,6 +21,7 @@ import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { heartbeatWhile } from './heartbeat';
 import { failure } from './failures';
+import { closeStaleDeployments } from './stale-deployments';
 
 /** What `beginDeployment` and `claimDeploymentTurn` answer: the row, what it runs as, or what it waits for. */
 export interface BegunDeployment {
@@ -70,7 +71,7 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
      * Checks the target version and its artifact and records the deployment: running at once when nothing
      * else of the model runs or waits, else queued behind the others (answer `waitingFor`; then call
      * `awaitDeploymentTurn`). A canary or shadow needs a stable version to compare with; without one the
-     * version is deployed directly.
+     * version is deployed directly. A rollback first closes rows of workflows that ended without an outcome.
      */
     async beginDeployment(input: {
       model: string;
@@ -84,6 +85,10 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       const { workflowId, runId } = currentWorkflowRun();
       const target = await registry.getVersion(input.model, input.version);
       await artifacts.get(target.artifactPath, target.artifactSha256);
+      if (input.kind === 'rollback') {
+        const closed = await closeStaleDeployments(deployments, input.model, workflowId);
+        if (closed.length) log.warn({ model: input.model, closed }, 'closed deployments whose workflows had ended');
+      }
       const answer = await deployments.begin(
         {
           model: input.model,

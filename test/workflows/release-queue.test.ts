@@ -89,3 +89,22 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   await saveHistoryIfAsked(runs[0]?.handle as NonNullable<(typeof runs)[0]>['handle'], 'lifecycle-queued-release.json');
   await saveHistoryIfAsked(stack.client.workflow.getHandle(rollback.workflowId), 'deployment-queued-rollback.json');
 }, 600_000);
+
+test('a rollback closes, inside its own workflow, the row a terminated deployment left running, then runs at once', async () => {
+  const model = 'stale-weather';
+  const artifacts = new ArtifactStore(stack.config.artifactDir);
+  for (let i = 0; i < 2; i++) await registerTrainedVersion(stack.registry, artifacts, { model });
+  await (await startDeployment(stack.client, stack.config, { model, version: 1, actor: 'test-suite' }, `stale-v1-${Date.now().toString(36)}`)).result();
+  const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '1h' }, guards: quickGuards };
+  const dead = await startDeployment(stack.client, stack.config, { model, version: 2, actor: 'test-suite', deployment: canary }, `stale-v2-${Date.now().toString(36)}`);
+  await waitForDeployment(stack.client, dead.workflowId, inState('canary'));
+  await stack.client.workflow.getHandle(dead.workflowId).terminate('test: a deployment killed without an outcome');
+  expect(await deployments.running(model)).toMatchObject({ workflowId: dead.workflowId, state: 'running' });
+
+  const rollback = await startRollback(stack.client, stack.config, { model, version: 1, actor: 'oncall', reason: 'stuck canary' });
+  expect(await rollback.result()).toMatchObject({ outcome: 'promoted' });
+  const rows = await deployments.list(model);
+  expect(rows.find((r) => r.workflowId === dead.workflowId)).toMatchObject({ state: 'failed',
+    outcomeReason: `workflow ${dead.workflowId} ended (TERMINATED) without recording an outcome` });
+  expect(rows[0]).toMatchObject({ kind: 'rollback', state: 'promoted', queuedAt: null });
+});

@@ -6,25 +6,19 @@ import type { Command } from '../command';
 import type { CliContext } from '../context';
 
 /**
- * A deployment row left running or queued by a workflow that no longer runs (terminated, timed out) would hold
- * every later deployment of the model; it is closed as failed. Returns the live one this rollback queues behind.
+ * The live deployment this rollback will queue behind, if any — read only: rows of workflows that ended
+ * without an outcome are closed by the rollback's own deployment workflow, not by the CLI.
  */
-async function clearStaleDeployments(ctx: CliContext, store: DeploymentLedger, model: string): Promise<string | null> {
+async function liveDeploymentAhead(ctx: CliContext, store: DeploymentLedger, model: string): Promise<string | null> {
   const rows = [await store.running(model), ...(await store.queued(model))].filter((r) => r !== null);
-  let ahead: string | null = null;
   for (const row of rows) {
     const execution = await deploymentHandle(await ctx.client(), row.workflowId)
       .describe()
       .then((d) => d.status.name)
       .catch(() => 'NOT_FOUND');
-    if (execution !== 'RUNNING') {
-      const reason = `workflow ${row.workflowId} ended (${execution}) without recording an outcome`;
-      await store.finish(row.id, 'failed', reason, row.steps);
-    } else {
-      ahead ??= `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
-    }
+    if (execution === 'RUNNING') return `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
   }
-  return ahead;
+  return null;
 }
 
 export const rollbackCommand: Command = {
@@ -47,7 +41,7 @@ export const rollbackCommand: Command = {
     }
     if (target === current.version) throw new Error(`${model} v${target} is already in production`);
     await registry.getVersion(model, target);
-    const ahead = await clearStaleDeployments(ctx, registry.deployments, model);
+    const ahead = await liveDeploymentAhead(ctx, registry.deployments, model);
 
     const actor = (values['as'] as string | undefined) ?? userInfo().username;
     const reason = (values['reason'] as string | undefined) ?? `rollback from v${current.version} to v${target}`;
