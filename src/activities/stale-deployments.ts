@@ -17,7 +17,11 @@ async function executionStatus(workflowId: string): Promise<string> {
  * every later deployment of the model. A rollback — the way out of a stuck model — closes such rows as failed
  * before it records itself, inside Temporal (it used to be the CLI writing the table). Returns the ids closed.
  */
-export async function closeStaleDeployments(deployments: DeploymentLedger, model: string, self: string): Promise<number[]> {
+export async function closeStaleDeployments(
+  deployments: DeploymentLedger,
+  model: string,
+  self: string,
+): Promise<number[]> {
   const rows = [await deployments.running(model), ...(await deployments.queued(model))];
   const closed: number[] = [];
   for (const row of rows) {

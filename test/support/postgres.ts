@@ -13,7 +13,8 @@ export function testPostgresUrl(): string {
 
 export async function freshPostgresDatabase(name: string): Promise<string> {
   const admin = testPostgresUrl();
-  const database = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  // Random part first: PostgreSQL cuts names at 63 bytes, and the server's data outlives a test run.
+  const database = `t_${randomBytes(6).toString('hex')}_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`.slice(0, 63);
   const client = new Client({ connectionString: admin });
   await client.connect();
   try {

@@ -51,19 +51,22 @@ const postgres: DialectSql = {
   jsonObject: (pairs) => `json_build_object(${pairs})::text`,
   jsonCheck: (column) => `CHECK (${column}::jsonb IS NOT NULL)`,
   refuse: (trigger, event, table, message) => {
-    const row = `CREATE TRIGGER ${trigger} BEFORE ${event} ON ${table} FOR EACH ROW EXECUTE FUNCTION mlops_refuse('${message}');`;
+    const row = `CREATE TRIGGER ${trigger} BEFORE ${event} ON ${table} FOR EACH ROW ` +
+      `EXECUTE FUNCTION mlops_refuse('${message}');`;
     if (event !== 'DELETE') return row;
     const truncate = `CREATE TRIGGER ${trigger}_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT ` +
       `EXECUTE FUNCTION mlops_refuse('${message}');`;
     return `${row}\n  ${truncate}`;
   },
-  afterInsert: (trigger, table, statement) => `CREATE OR REPLACE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+  afterInsert: (trigger, table, statement) => `CREATE OR REPLACE FUNCTION ${trigger}() RETURNS trigger
+  LANGUAGE plpgsql AS $$
   BEGIN
     ${statement};
     RETURN NULL;
   END $$;
   CREATE TRIGGER ${trigger} AFTER INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${trigger}();`,
-  resyncId: (table) => `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table};`,
+  resyncId: (table) =>
+    `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table};`,
   only: (dialect, sql) => (dialect === 'postgres' ? sql : ''),
 };
 

@@ -18,7 +18,8 @@ export class SqliteRegistry extends SqlRegistry {
 export class RegistryUnavailableError extends Error {
   constructor(url: string, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`the registry database at MLOPS_REGISTRY_URL=${hidePassword(url)} cannot be used: ${why || 'connection refused'}`);
+    const where = `MLOPS_REGISTRY_URL=${hidePassword(url)}`;
+    super(`the registry database at ${where} cannot be used: ${why || 'connection refused'}`);
     this.name = 'RegistryUnavailableError';
   }
 }

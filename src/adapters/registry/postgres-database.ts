@@ -52,7 +52,8 @@ export class PostgresDatabase implements SqlDatabase {
 
   private async migrate(): Promise<void> {
     await this.transaction(MIGRATION_LOCK, async (tx) => {
-      await tx.run('CREATE TABLE IF NOT EXISTS registry_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      await tx.run('CREATE TABLE IF NOT EXISTS registry_migrations ' +
+        '(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
       const applied = (await tx.get<{ n: number | null }>('SELECT max(version) AS n FROM registry_migrations'))?.n ?? 0;
       const pending = renderMigrations('postgres').slice(applied);
       for (const [i, sql] of pending.entries()) {

@@ -19,7 +19,8 @@ async function rowIn(s: SqlSession, id: number): Promise<DeploymentRow> {
 }
 
 async function runningIn(s: SqlSession, model: string): Promise<DeploymentRow | null> {
-  const r = await s.get<DeploymentRecord>("SELECT * FROM deployments WHERE model_name = ? AND state = 'running'", [model]);
+  const sql = "SELECT * FROM deployments WHERE model_name = ? AND state = 'running'";
+  const r = await s.get<DeploymentRecord>(sql, [model]);
   return r ? toDeployment(r) : null;
 }
 
@@ -97,7 +98,8 @@ export class SqlDeploymentLedger implements DeploymentLedger {
   }
 
   async recordSteps(id: number, steps: readonly RolloutStep[]): Promise<void> {
-    await this.db.run("UPDATE deployments SET steps_json = ? WHERE id = ? AND state = 'running'", [JSON.stringify(steps), id]);
+    const sql = "UPDATE deployments SET steps_json = ? WHERE id = ? AND state = 'running'";
+    await this.db.run(sql, [JSON.stringify(steps), id]);
   }
 
   /** Closes a deployment (running, or queued and given up); closing one already closed changes nothing (retries). */
@@ -123,7 +125,8 @@ export class SqlDeploymentLedger implements DeploymentLedger {
   }
 
   async list(model: string): Promise<DeploymentRow[]> {
-    const rows = await this.db.all<DeploymentRecord>('SELECT * FROM deployments WHERE model_name = ? ORDER BY id DESC', [model]);
+    const sql = 'SELECT * FROM deployments WHERE model_name = ? ORDER BY id DESC';
+    const rows = await this.db.all<DeploymentRecord>(sql, [model]);
     return rows.map(toDeployment);
   }
 }

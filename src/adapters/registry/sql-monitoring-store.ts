@@ -84,7 +84,8 @@ export class SqlMonitoringStore implements MonitoringStore {
   /** When the last retrain a monitor started for the model began (ISO), for the cooldown. */
   async lastRetrainStart(modelName: string): Promise<string | null> {
     const r = await this.db.get<{ t: string | null }>(
-      "SELECT max(retrain_at) AS t FROM monitor_reports WHERE model_name = ? AND retrain_action = 'started'", [modelName]);
+      "SELECT max(retrain_at) AS t FROM monitor_reports WHERE model_name = ? AND retrain_action = 'started'",
+      [modelName]);
     return r?.t ?? null;
   }
 

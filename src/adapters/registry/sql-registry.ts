@@ -54,7 +54,8 @@ export class SqlRegistry implements Registry {
         'SELECT version FROM model_versions WHERE workflow_id = ? AND run_id = ?', [v.workflowId, v.runId]);
       if (existing) return { version: existing.version, created: false };
       const at = this.stamp();
-      await tx.run('INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [v.modelName, at]);
+      await tx.run('INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+        [v.modelName, at]);
       const next = (await tx.get<{ n: number }>(
         'SELECT coalesce(max(version), 0) + 1 AS n FROM model_versions WHERE model_name = ?', [v.modelName]))?.n ?? 1;
       await tx.run(
@@ -70,7 +71,8 @@ export class SqlRegistry implements Registry {
     });
   }
 
-  async setStatus(modelName: string, version: number, status: VersionStatus, reason: string | null = null): Promise<void> {
+  async setStatus(modelName: string, version: number, status: VersionStatus, reason: string | null = null):
+    Promise<void> {
     await setStatusIn(this.db, modelName, version, status, reason);
   }
 
@@ -94,8 +96,8 @@ export class SqlRegistry implements Registry {
 
   decisionsFor(modelName: string, version: number): Promise<DecisionRow[]> {
     return this.db.all<DecisionRow>(
-      'SELECT decision, approver, comment, decided_at AS "decidedAt" FROM decisions WHERE model_name = ? AND version = ? ' +
-        'ORDER BY id', [modelName, version]);
+      'SELECT decision, approver, comment, decided_at AS "decidedAt" FROM decisions ' +
+        'WHERE model_name = ? AND version = ? ORDER BY id', [modelName, version]);
   }
 
   moveAlias(m: { modelName: string; alias: string; version: number; actor: string; workflowId?: string;
@@ -105,24 +107,26 @@ export class SqlRegistry implements Registry {
       const from = await aliasTarget(tx, m.modelName, m.alias);
       if (m.workflowId && m.runId) {
         const done = await tx.get<{ f: number | null }>(
-          'SELECT from_version AS f FROM alias_history WHERE workflow_id = ? AND run_id = ? AND alias = ? AND to_version = ?',
+          'SELECT from_version AS f FROM alias_history ' +
+            'WHERE workflow_id = ? AND run_id = ? AND alias = ? AND to_version = ?',
           [m.workflowId, m.runId, m.alias, m.version]);
         if (done) return { from: done.f };
       }
       const at = this.stamp();
       await tx.run(
-        'INSERT INTO aliases (model_name, alias, version, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (model_name, alias) ' +
-          'DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
+        'INSERT INTO aliases (model_name, alias, version, updated_at) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at',
         [m.modelName, m.alias, m.version, at]);
       await tx.run(
-        'INSERT INTO alias_history (model_name, alias, from_version, to_version, moved_at, actor, workflow_id, run_id, ' +
-          'reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO alias_history (model_name, alias, from_version, to_version, moved_at, actor, workflow_id, ' +
+          'run_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [m.modelName, m.alias, from, m.version, at, m.actor, m.workflowId ?? null, m.runId ?? null, m.reason ?? null]);
       return { from };
     });
   }
 
-  deleteAlias(m: { modelName: string; alias: string; actor: string; reason?: string }): Promise<{ from: number | null }> {
+  deleteAlias(m: { modelName: string; alias: string; actor: string; reason?: string }):
+    Promise<{ from: number | null }> {
     return this.db.write(async (tx) => {
       const from = await aliasTarget(tx, m.modelName, m.alias);
       if (from === null) return { from: null };
@@ -146,8 +150,8 @@ export class SqlRegistry implements Registry {
 
   async listVersions(modelName?: string): Promise<ModelVersionRow[]> {
     const rows = modelName
-      ? await this.db.all<VersionRecord>('SELECT * FROM model_versions WHERE model_name = ? ORDER BY model_name, version',
-        [modelName])
+      ? await this.db.all<VersionRecord>(
+        'SELECT * FROM model_versions WHERE model_name = ? ORDER BY model_name, version', [modelName])
       : await this.db.all<VersionRecord>('SELECT * FROM model_versions ORDER BY model_name, version');
     return rows.map(toVersion);
   }
@@ -161,7 +165,8 @@ export class SqlRegistry implements Registry {
 
   aliasHistory(modelName: string, alias = 'production'): Promise<AliasHistoryRow[]> {
     return this.db.all<AliasHistoryRow>(
-      `SELECT ${ALIAS_MOVE_COLUMNS} FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id`, [modelName, alias]);
+      `SELECT ${ALIAS_MOVE_COLUMNS} FROM alias_history WHERE model_name = ? AND alias = ? ORDER BY id`,
+      [modelName, alias]);
   }
 
   aliasMoves(modelName: string): Promise<AliasHistoryEntry[]> {
@@ -177,7 +182,7 @@ export class SqlRegistry implements Registry {
 
 async function setStatusIn(s: SqlSession, modelName: string, version: number, status: VersionStatus,
   reason: string | null): Promise<void> {
-  const changed = await s.run('UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?',
-    [status, reason, modelName, version]);
+  const sql = 'UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?';
+  const changed = await s.run(sql, [status, reason, modelName, version]);
   if (changed !== 1) throw new Error(`no version ${modelName}@${version}`);
 }

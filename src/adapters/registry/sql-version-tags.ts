@@ -37,7 +37,8 @@ export class SqlVersionTags implements VersionTags {
         const old = await valueIn(tx, m.modelName, m.version, key);
         if (old === value) continue;
         await tx.run('INSERT INTO version_tags (model_name, version, key, value, updated_at) VALUES (?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (model_name, version, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+          'ON CONFLICT (model_name, version, key) ' +
+          'DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
         [m.modelName, m.version, key, value, at]);
         await record(tx, { modelName: m.modelName, version: m.version, key, from: old, to: value, actor: m.actor }, at);
         changed.push(key);

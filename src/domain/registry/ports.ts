@@ -52,7 +52,12 @@ export interface ModelVersions {
     reason?: string;
   }): Promise<{ from: number | null }>;
   /** Removes an alias (a history row with no target); `from` null when it was not set (nothing recorded). */
-  deleteAlias(m: { modelName: string; alias: string; actor: string; reason?: string }): Promise<{ from: number | null }>;
+  deleteAlias(m: {
+    modelName: string;
+    alias: string;
+    actor: string;
+    reason?: string;
+  }): Promise<{ from: number | null }>;
   /** @throws VersionNotFoundError */
   getVersion(modelName: string, version: number): Promise<ModelVersionRow>;
   findByAlias(modelName: string, alias: string): Promise<ModelVersionRow | null>;

@@ -49,7 +49,7 @@ export interface AliasRow {
   updatedAt: string;
 }
 
-/** One move of an alias, as `aliasHistory` lists it (a superset of rollout's `AliasMove`); `toVersion` null is a deletion. */
+/** One move of an alias as `aliasHistory` lists it (a superset of rollout's `AliasMove`); `toVersion` null: deleted. */
 export type AliasHistoryRow = Omit<AliasHistoryEntry, 'alias' | 'runId'>;
 
 export interface DecisionRow {
