@@ -15,7 +15,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
-import { SqliteRegistry } from '../src/adapters';
+import { openRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
 import { modelSpecSchema, parseConfig } from '../src/domain';
 import { createLifecycleWorker, openActivityDeps } from '../src/workers';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     MLOPS_TRAINING_TASK_QUEUE: queue,
   });
   const logger = pino({ level: 'silent' });
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config);
   const { deps, close } = await openActivityDeps(config, logger, { registry });
   const connection = await NativeConnection.connect({ address });
   const worker = await createLifecycleWorker({ config, connection, deps });
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   close();
-  registry.close();
+  await registry.close();
   process.exit(0);
 }
 

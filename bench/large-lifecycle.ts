@@ -12,7 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
-import { SqliteRegistry } from '../src/adapters';
+import { openRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
 import { modelSpecSchema, parseConfig, type BuiltinTraining } from '../src/domain';
 import { splitFrame, trainOnFrame } from '../src/domain/ml';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await prepare(dataset);
   const config = parseConfig({ TEMPORAL_ADDRESS: address, MLOPS_DATA_DIR: dataDir, MLOPS_TASK_QUEUE: `bench-large-${Date.now()}` });
   const logger = pino({ level: 'silent' });
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config);
   const { deps, close } = await openActivityDeps(config, logger, { registry });
   const connection = await NativeConnection.connect({ address });
   const worker = await createLifecycleWorker({ config, connection, deps });
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   close();
-  registry.close();
+  await registry.close();
   process.exit(0);
 }
 

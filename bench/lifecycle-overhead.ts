@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   await running;
   await app.close();
   close();
-  registry.close();
+  await registry.close();
   process.exit(0);
 }
 

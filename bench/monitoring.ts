@@ -60,8 +60,8 @@ async function main(): Promise<void> {
   const artifacts = new ArtifactStore(join(dir, 'artifacts'));
   const stored = await artifacts.put(artifact);
   const metrics = evaluateModel(artifact, train, 'weather');
-  registry.registerVersion({ modelName: 'bench', status: 'deployed', datasetId: 'bench', datasetPath: csv, datasetRows: train.length, spec: {}, params: {}, metrics, evaluation: { candidate: metrics, champion: null, checks: [], blessed: true, testRows: 0 }, artifactPath: stored.path, artifactSha256: stored.sha256, codeVersion: null, workflowId: 'bench', runId: 'bench', requestedBy: 'bench' });
-  registry.moveAlias({ modelName: 'bench', alias: 'production', version: 1, actor: 'bench' });
+  await registry.registerVersion({ modelName: 'bench', status: 'deployed', datasetId: 'bench', datasetPath: csv, datasetRows: train.length, spec: {}, params: {}, metrics, evaluation: { candidate: metrics, champion: null, checks: [], blessed: true, testRows: 0 }, artifactPath: stored.path, artifactSha256: stored.sha256, codeVersion: null, workflowId: 'bench', runId: 'bench', requestedBy: 'bench' });
+  await registry.moveAlias({ modelName: 'bench', alias: 'production', version: 1, actor: 'bench' });
   const body = JSON.stringify({ instances: [{ precipitation: 1.2, temp_max: 14, temp_min: 6, wind: 3.1 }] });
   const requests = 10_000;
   const rate: Record<string, number[]> = { false: [], true: [] };
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const joinMs = ms(t0);
   say(`labels: ingest ${ingested.stored} in ${ingestMs.toFixed(0)} ms (${(ingested.stored / (ingestMs / 1000)).toFixed(0)}/s); join ${labelled.length} with the log in ${joinMs.toFixed(0)} ms (${(joinMs / scanMs).toFixed(2)}× the scan)`);
   store.close();
-  registry.close();
+  await registry.close();
 }
 
 main().catch((err: unknown) => {

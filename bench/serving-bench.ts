@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ArtifactStore, SqliteRegistry } from '../src/adapters';
+import { ArtifactStore, openRegistry } from '../src/adapters';
 import { parseConfig } from '../src/domain';
 import { startProcess, waitForHttp, type ManagedProcess } from '../scripts/lib/processes';
 import { tempDir } from '../test/support/paths';
@@ -96,11 +96,11 @@ async function swapLoop(stop: () => boolean): Promise<number> {
 async function main(): Promise<void> {
   const dataDir = tempDir('bench-serving');
   const config = parseConfig({ MLOPS_DATA_DIR: dataDir });
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config);
   const artifacts = new ArtifactStore(config.artifactDir);
   for (const seed of [7, 8]) await registerTrainedVersion(registry, artifacts, { model: MODEL, seed, epochs: 300 });
-  registry.moveAlias({ modelName: MODEL, alias: 'production', version: 1, actor: 'bench' });
-  registry.close();
+  await registry.moveAlias({ modelName: MODEL, alias: 'production', version: 1, actor: 'bench' });
+  await registry.close();
 
   const logDir = join(dataDir, 'logs');
   const processes: ManagedProcess[] = [];

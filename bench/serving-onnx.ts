@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ArtifactStore, SqliteRegistry } from '../src/adapters';
+import { ArtifactStore, openRegistry } from '../src/adapters';
 import { modelSpecSchema, parseConfig, type ModelSpec } from '../src/domain';
 import { startProcess, waitForHttp, type ManagedProcess } from '../scripts/lib/processes';
 import { tempDir } from '../test/support/paths';
@@ -88,23 +88,23 @@ async function main(): Promise<void> {
     'weather-onnx-logreg': { trainer: 'sklearn', estimator: 'sklearn.linear_model.LogisticRegression', params: { max_iter: 500 } },
     'weather-onnx-hgb': base.training,
   } as const;
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config);
   const artifacts = new ArtifactStore(config.artifactDir);
   await registerTrainedVersion(registry, artifacts, { model: 'weather-builtin', seed: 7, epochs: 300 });
-  registry.moveAlias({ modelName: 'weather-builtin', alias: 'production', version: 1, actor: 'bench' });
+  await registry.moveAlias({ modelName: 'weather-builtin', alias: 'production', version: 1, actor: 'bench' });
   for (const [name, training] of Object.entries(onnxModels)) {
     const spec = modelSpecSchema.parse({ ...base, name, training });
     const { path, sha } = trainOnnx(python, spec, snapshotPath, dataDir);
     const metrics = { accuracy: 0, macroF1: 0, logLoss: 0, rows: 0 };
-    registry.registerVersion({
+    await registry.registerVersion({
       modelName: name, status: 'approved', datasetId: 'bench-weather', datasetPath: snapshotPath, datasetRows: 0,
       spec, params: {}, metrics, evaluation: { candidate: metrics, champion: null, checks: [], blessed: true, testRows: 0 },
       artifactPath: path, artifactSha256: sha, codeVersion: 'bench', workflowId: `bench-${name}`, runId: `bench-${name}`,
       requestedBy: 'bench',
     });
-    registry.moveAlias({ modelName: name, alias: 'production', version: 1, actor: 'bench' });
+    await registry.moveAlias({ modelName: name, alias: 'production', version: 1, actor: 'bench' });
   }
-  registry.close();
+  await registry.close();
 
   const logDir = join(dataDir, 'logs');
   const env = { ...process.env, MLOPS_DATA_DIR: dataDir, MLOPS_SERVER_PORT: String(PORTS.mlops), MLOPS_LOG_LEVEL: 'warn' };

@@ -16,7 +16,7 @@ import {
   startRollback,
   waitForStage,
 } from '../src/client';
-import { SqliteRegistry } from '../src/adapters';
+import { openRegistry } from '../src/adapters';
 import {
   deploymentWorkflowId,
   describeTrainer,
@@ -70,7 +70,7 @@ export async function deliveryDemo(ctx: DeliveryContext): Promise<void> {
     const run = await startLifecycle(client, config, { spec, requestedBy: 'npm run demo', reason });
     const waiting = await waitForStage(client, run.workflowId, ['awaiting-approval', 'not-blessed', 'failed'], 300_000);
     expectStage(waiting, 'awaiting-approval', CHAPTER);
-    showChallengerVsChampion(ctx, waiting, (Date.now() - started) / 1000);
+    await showChallengerVsChampion(ctx, waiting, (Date.now() - started) / 1000);
     const decision = { approver: DEMO_APPROVER, comment: 'canary rollout in the demo' };
     await sendDecision(client, run.workflowId, 'approve', decision);
     const deployId = deploymentWorkflowId(spec.name, waiting.version as number);
@@ -102,20 +102,20 @@ export async function deliveryDemo(ctx: DeliveryContext): Promise<void> {
 }
 
 /** The trainer that produced a registered version, as the comparison names it. */
-function trainerOf(config: DemoContext['config'], model: string, version: number): string {
-  const registry = new SqliteRegistry(config.registryPath);
+async function trainerOf(config: DemoContext['config'], model: string, version: number): Promise<string> {
+  const registry = await openRegistry(config);
   try {
-    const parsed = parseModelSpec(registry.getVersion(model, version).spec);
+    const parsed = parseModelSpec((await registry.getVersion(model, version)).spec);
     if (!parsed.ok) return 'a trainer this code does not know';
     const training = parsed.spec.training;
     return isBuiltinTraining(training) ? `built-in ${describeTrainer(training)}` : describeTrainer(training);
   } finally {
-    registry.close();
+    await registry.close();
   }
 }
 
 /** The approval gate's comparison (as `mlops status` shows it): the Python-trained challenger vs the champion. */
-function showChallengerVsChampion(ctx: DeliveryContext, waiting: LifecycleStatus, seconds: number): void {
+async function showChallengerVsChampion(ctx: DeliveryContext, waiting: LifecycleStatus, seconds: number): Promise<void> {
   const { config, say } = ctx;
   const e = waiting.evaluation;
   const c = waiting.candidate;
@@ -131,7 +131,7 @@ function showChallengerVsChampion(ctx: DeliveryContext, waiting: LifecycleStatus
   say(`  ${e.testRows} held-out rows as the champion: ${seconds.toFixed(1)} s from start to the approval gate, whose`);
   say('  comparison reads:');
   say(`  candidate  v${waiting.version}: ${c?.trainer} (ONNX)`);
-  say(`  champion   v${e.champion.version}: ${trainerOf(config, waiting.model, e.champion.version)}`);
+  say(`  champion   v${e.champion.version}: ${await trainerOf(config, waiting.model, e.champion.version)}`);
   for (const line of renderComparison(e).split('\n')) say(`    ${line}`);
   const versus = e.checks.filter((check) => check.name.endsWith('-vs-champion'));
   for (const check of versus) say(`  ${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}`);

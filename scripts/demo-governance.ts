@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { listPendingApprovals } from '../src/client';
-import { SqliteAuditLog, SqliteRegistry } from '../src/adapters';
+import { openRegistry } from '../src/adapters';
 import type { AppConfig } from '../src/domain';
 
 type Say = (text?: string) => void;
@@ -23,13 +23,13 @@ export async function showInbox(client: Client, config: AppConfig, workflowId: s
   say('▶ approval inbox: the run is not listed yet (visibility lags); try: node dist/src/cli/main.js pending');
 }
 
-export function showAuditTrail(config: AppConfig, workflowId: string, say: Say): void {
-  const registry = new SqliteRegistry(config.registryPath);
+export async function showAuditTrail(config: AppConfig, workflowId: string, say: Say): Promise<void> {
+  const registry = await openRegistry(config);
   try {
-    const events = new SqliteAuditLog(registry.db).list({ workflowId });
+    const events = await registry.audit.list({ workflowId });
     say(`▶ audit trail of this run (mlops audit --workflow ${workflowId}): ${events.length} events, append-only`);
     for (const e of events) say(`  ${e.at}  ${e.kind.padEnd(24)} ${e.actor}`);
   } finally {
-    registry.close();
+    await registry.close();
   }
 }

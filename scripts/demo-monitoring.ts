@@ -17,7 +17,7 @@ import {
   triggerMonitorRun,
   waitForStage,
 } from '../src/client';
-import { ArtifactStore, SqliteRegistry } from '../src/adapters';
+import { ArtifactStore, openRegistry } from '../src/adapters';
 import { runCli } from '../src/cli/main';
 import { predictRows } from '../src/domain/ml';
 import { loadSpecFile } from '../src/cli/commands/run';
@@ -87,14 +87,14 @@ async function serve(config: AppConfig, model: string, rows: readonly Day[]) {
 
 /** Accuracy of a registered version on the given days, scored offline from its artifact (it no longer serves). */
 async function scoreVersion(config: AppConfig, model: string, version: number, rows: readonly Day[]): Promise<number> {
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config);
   try {
-    const row = registry.getVersion(model, version);
+    const row = await registry.getVersion(model, version);
     const { model: classifier } = await new ArtifactStore(config.artifactDir).classifier(row.artifactPath, row.artifactSha256);
     const predictions = await predictRows(classifier, rows.map((d) => ({ precipitation: d.precipitation, temp_max: d.temp_max, temp_min: d.temp_min, wind: d.wind })));
     return predictions.filter((p, i) => p.label === rows[i]?.weather).length / rows.length;
   } finally {
-    registry.close();
+    await registry.close();
   }
 }
 
@@ -137,7 +137,7 @@ export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<voi
 
   say('\n━━ 3. monitoring: a Seattle model meets New York traffic ━━');
   const example = await loadSpecFile(join(ctx.root, 'examples/seattle-weather.json'));
-  const spec = { ...example.spec, name: nextDemoModelName(config, example.spec.name) };
+  const spec = { ...example.spec, name: await nextDemoModelName(config, example.spec.name) };
   say(`▶ ${spec.name}: this run's own copy of examples/seattle-weather.json. Monitoring keeps state per`);
   say('  model (the next window starts where the last report ended; labels; the retrain cooldown), so every demo');
   say("  run monitors a fresh, numbered model and finds the same clean slate; earlier runs' models and reports");

@@ -14,7 +14,7 @@ import {
   startLifecycle,
   waitForStage,
 } from '../src/client';
-import { DeploymentStore, SqliteRegistry } from '../src/adapters';
+import { openRegistry } from '../src/adapters';
 import {
   deploymentWorkflowId,
   parseDurationMs,
@@ -46,14 +46,8 @@ export interface ReleaseOutcome {
  * (DeploymentInProgress): abort it, say so, and wait until it has restored its stable version.
  */
 async function settleLeftoverRollout(ctx: DemoContext, model: string): Promise<void> {
-  const registry = new SqliteRegistry(ctx.config.registryPath);
-  const running = (() => {
-    try {
-      return new DeploymentStore(registry.db).running(model);
-    } finally {
-      registry.close();
-    }
-  })();
+  const registry = await openRegistry(ctx.config);
+  const running = await registry.deployments.running(model).finally(() => registry.close());
   if (!running) return;
   const id = running.workflowId;
   ctx.say(`▶ rollout ${id} (v${running.toVersion}) is still running, left by an interrupted demo run: aborting it`);
@@ -146,7 +140,7 @@ export async function releaseChapter(ctx: DemoContext, rows: readonly WeatherRow
   const d = result.deployment;
   if (d) say(`  ${d.strategy} rollout ${d.outcome}: ${d.reason}`);
   if (sent) say(`  live traffic during the rollout: ${sent.sent} requests, ${sent.failed} failed`);
-  showAuditTrail(config, run.workflowId, say);
+  await showAuditTrail(config, run.workflowId, say);
   expectOutcome(result, 'deployed', CHAPTER);
 
   const shown = await showPredictions(ctx, spec.name, rows.slice(0, 8));

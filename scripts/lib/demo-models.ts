@@ -5,7 +5,7 @@
  * paused schedules the demo left behind in earlier runs are removed (their reports stay in the registry).
  */
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { SqliteRegistry } from '../../src/adapters';
+import { openRegistry } from '../../src/adapters';
 import { monitorScheduleId, type AppConfig } from '../../src/domain';
 
 /** The note the demo pauses its schedule with; only schedules carrying it are ever removed by the demo. */
@@ -17,13 +17,13 @@ const runNumber = (base: string, name: string): number | null => {
 };
 
 /** `<base>-run<N>`, N one more than the highest an earlier demo run registered in this data dir. */
-export function nextDemoModelName(config: AppConfig, base: string): string {
-  const registry = new SqliteRegistry(config.registryPath);
+export async function nextDemoModelName(config: AppConfig, base: string): Promise<string> {
+  const registry = await openRegistry(config);
   try {
-    const numbers = registry.listVersions().map((v) => runNumber(base, v.modelName) ?? 0);
+    const numbers = (await registry.listVersions()).map((v) => runNumber(base, v.modelName) ?? 0);
     return `${base}-run${Math.max(0, ...numbers) + 1}`;
   } finally {
-    registry.close();
+    await registry.close();
   }
 }
 

@@ -1,13 +1,9 @@
-import {
-  DeploymentStore,
-  type DeploymentPlan,
-  type DeploymentRow,
-  type QueueAnswer,
-  type RouteChange,
-  type ServerRoute,
-} from '../adapters';
+import type { RouteChange, ServerRoute } from '../adapters';
 import {
   FailureType,
+  type DeploymentRow,
+  type PlanDeployment,
+  type QueueAnswer,
   emptyStats,
   evaluateGuards,
   shadowReport,
@@ -25,6 +21,7 @@ import type { ActivityDeps } from './deps';
 import { currentWorkflowRun } from './run-context';
 import { heartbeatWhile } from './heartbeat';
 import { failure } from './failures';
+import { closeStaleDeployments } from './stale-deployments';
 
 /** What `beginDeployment` and `claimDeploymentTurn` answer: the row, what it runs as, or what it waits for. */
 export interface BegunDeployment {
@@ -51,11 +48,10 @@ function strategyNote(requested: Strategy, row: DeploymentRow): string | undefin
 /** Side effects of the deployment workflow: the deployments table, the model server's routing and stats, aliases. */
 export function createDeploymentActivities({ registry, artifacts, modelServer, logger }: ActivityDeps) {
   const log = logger.child({ component: 'deployment-activities' });
-  const deployments = new DeploymentStore(registry.db);
+  const deployments = registry.deployments;
 
   /** Decided when a deployment starts running: the version it replaces and whether a canary/shadow is possible. */
-  const plan = (model: string, version: number, requested: Strategy) => (): DeploymentPlan => {
-    const fromVersion = registry.findByAlias(model, 'production')?.version ?? null;
+  const plan = (version: number, requested: Strategy): PlanDeployment => (fromVersion) => {
     const direct = requested !== 'direct' && (fromVersion === null || fromVersion === version);
     return { fromVersion, strategy: direct ? 'direct' : requested };
   };
@@ -75,7 +71,7 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
      * Checks the target version and its artifact and records the deployment: running at once when nothing
      * else of the model runs or waits, else queued behind the others (answer `waitingFor`; then call
      * `awaitDeploymentTurn`). A canary or shadow needs a stable version to compare with; without one the
-     * version is deployed directly.
+     * version is deployed directly. A rollback first closes rows of workflows that ended without an outcome.
      */
     async beginDeployment(input: {
       model: string;
@@ -87,9 +83,13 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       parentWorkflowId?: string;
     }): Promise<BegunDeployment> {
       const { workflowId, runId } = currentWorkflowRun();
-      const target = registry.getVersion(input.model, input.version);
+      const target = await registry.getVersion(input.model, input.version);
       await artifacts.get(target.artifactPath, target.artifactSha256);
-      const answer = deployments.begin(
+      if (input.kind === 'rollback') {
+        const closed = await closeStaleDeployments(deployments, input.model, workflowId);
+        if (closed.length) log.warn({ model: input.model, closed }, 'closed deployments whose workflows had ended');
+      }
+      const answer = await deployments.begin(
         {
           model: input.model,
           kind: input.kind,
@@ -102,7 +102,7 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
           ...(input.parentWorkflowId ? { parentWorkflowId: input.parentWorkflowId } : {}),
           ...(input.reason ? { reason: input.reason } : {}),
         },
-        plan(input.model, input.version, input.strategy),
+        plan(input.version, input.strategy),
       );
       const { row } = answer;
       const waitingFor = answer.waitingFor?.deploymentId;
@@ -117,8 +117,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
      * waits for. Quick: the workflow waits between calls (for a `deploymentTurn` signal or a timer).
      */
     async claimDeploymentTurn(input: { deploymentId: number; strategy: Strategy }): Promise<BegunDeployment> {
-      const row = deployments.get(input.deploymentId);
-      const answer = deployments.claim(row.id, plan(row.model, row.toVersion, input.strategy));
+      const row = await deployments.get(input.deploymentId);
+      const answer = await deployments.claim(row.id, plan(row.toVersion, input.strategy));
       if (answer.row.state !== 'queued' && answer.row.state !== 'running') {
         // Closed by someone else while it queued (e.g. `mlops rollback` clearing rows of a dead workflow).
         const why = answer.row.outcomeReason ?? 'no reason recorded';
@@ -166,7 +166,7 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
     },
 
     async recordDeploymentSteps(input: { deploymentId: number; steps: RolloutStep[] }): Promise<void> {
-      deployments.recordSteps(input.deploymentId, input.steps);
+      await deployments.recordSteps(input.deploymentId, input.steps);
     },
 
     /**
@@ -186,9 +186,9 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       const { workflowId, runId } = input.authorizedBy ?? currentWorkflowRun();
       const step = `all traffic of ${input.model} to v${input.version}`;
       const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.version }));
-      registry.moveAlias({ modelName: input.model, alias: 'production', version: input.version, actor: input.actor, workflowId, runId, reason: input.reason });
-      registry.setStatus(input.model, input.version, 'deployed');
-      if (input.kind === 'rollback' && input.fromVersion !== null && input.fromVersion !== input.version) registry.setStatus(input.model, input.fromVersion, 'rolled_back');
+      await registry.moveAlias({ modelName: input.model, alias: 'production', version: input.version, actor: input.actor, workflowId, runId, reason: input.reason });
+      await registry.setStatus(input.model, input.version, 'deployed');
+      if (input.kind === 'rollback' && input.fromVersion !== null && input.fromVersion !== input.version) await registry.setStatus(input.model, input.fromVersion, 'rolled_back');
       log.info({ model: input.model, version: input.version, previous: input.fromVersion, kind: input.kind }, 'version promoted to production');
       return route;
     },
@@ -198,10 +198,10 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       const { workflowId, runId } = currentWorkflowRun();
       const step = `all traffic of ${input.model} back to v${input.stable}`;
       const route = await heartbeatWhile({ step }, () => modelServer.route(input.model, { stable: input.stable }));
-      if (registry.findByAlias(input.model, 'production')?.version !== input.stable) {
-        registry.moveAlias({ modelName: input.model, alias: 'production', version: input.stable, actor: 'system:rollback', workflowId, runId, reason: input.reason });
+      if ((await registry.findByAlias(input.model, 'production'))?.version !== input.stable) {
+        await registry.moveAlias({ modelName: input.model, alias: 'production', version: input.stable, actor: 'system:rollback', workflowId, runId, reason: input.reason });
       }
-      registry.setStatus(input.model, input.candidate, 'rolled_back', input.reason);
+      await registry.setStatus(input.model, input.candidate, 'rolled_back', input.reason);
       log.warn({ model: input.model, stable: input.stable, candidate: input.candidate, reason: input.reason }, 'candidate withdrawn, traffic back on stable');
       return route;
     },
@@ -213,8 +213,8 @@ export function createDeploymentActivities({ registry, artifacts, modelServer, l
       reason: string;
       steps: RolloutStep[];
     }): Promise<{ queued: { deploymentId: number; workflowId: string }[] }> {
-      const row = deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
-      return { queued: deployments.queued(row.model).map((q) => ({ deploymentId: q.id, workflowId: q.workflowId })) };
+      const row = await deployments.finish(input.deploymentId, input.state, input.reason, input.steps);
+      return { queued: (await deployments.queued(row.model)).map((q) => ({ deploymentId: q.id, workflowId: q.workflowId })) };
     },
   };
 }

@@ -28,10 +28,10 @@ export function createMonitoringActivities(deps: ActivityDeps) {
   const { registry, monitoring, predictions, artifacts } = deps;
   const log = deps.logger.child({ component: 'monitoring-activities' });
 
-  function production(model: string): ModelVersionRow {
-    const row = registry.findByAlias(model, 'production');
+  async function production(model: string): Promise<ModelVersionRow> {
+    const row = await registry.findByAlias(model, 'production');
     if (row) return row;
-    if (registry.listVersions(model).length === 0) throw failure(FailureType.ModelNotFound, `no model named "${model}" is registered`);
+    if ((await registry.listVersions(model)).length === 0) throw failure(FailureType.ModelNotFound, `no model named "${model}" is registered`);
     throw failure(FailureType.ModelNotDeployed, `${model} has no version in production: deploy one before monitoring it`);
   }
 
@@ -47,21 +47,21 @@ export function createMonitoringActivities(deps: ActivityDeps) {
     progress: (now: Record<string, unknown>) => void,
   ): Promise<MonitorSummary> {
     const run = currentWorkflowRun();
-    const row = production(input.model);
+    const row = await production(input.model);
     const spec = specOf(row);
     const m = resolveMonitoring(spec.monitoring);
     const policy = monitorPolicy(m);
-    const stored = monitoring.reportOfRun(run.workflowId, run.runId);
-    if (stored) return summarizeReport(stored, policy, monitoring.lastRetrainStart(input.model));
+    const stored = await monitoring.reportOfRun(run.workflowId, run.runId);
+    if (stored) return summarizeReport(stored, policy, await monitoring.lastRetrainStart(input.model));
 
     // Versions registered before monitoring existed get their profile now, from their own snapshot.
-    if (!monitoring.getProfile(row.modelName, row.version)) {
+    if (!(await monitoring.getProfile(row.modelName, row.version))) {
       await profileTrainingSplit(deps, { spec, snapshot: { id: row.datasetId, snapshotPath: row.datasetPath }, version: row.version });
     }
-    const profile = monitoring.getProfile(row.modelName, row.version);
+    const profile = await monitoring.getProfile(row.modelName, row.version);
     if (!profile) throw new Error(`reference profile of ${row.modelName}@${row.version} was not stored`);
 
-    const window = monitorWindow(input.windowEnd, monitoring.previousWindowEnd(input.model, input.windowEnd), policy.windowMs);
+    const window = monitorWindow(input.windowEnd, await monitoring.previousWindowEnd(input.model, input.windowEnd), policy.windowMs);
     progress({ step: 'reading the prediction log', window });
     const data = await predictions.readWindow({ model: input.model, window, features: spec.features });
     let performance;
@@ -86,9 +86,9 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       monitoring: m,
       ...(performance ? { performance } : {}),
     });
-    const saved = monitoring.saveReport(report, run);
+    const saved = await monitoring.saveReport(report, run);
     log.info({ model: input.model, version: row.version, report: saved.id, verdict: saved.verdict, rows: saved.rows, share: saved.drift.dataset.driftedShare }, 'monitor report stored');
-    return summarizeReport(saved, policy, monitoring.lastRetrainStart(input.model));
+    return summarizeReport(saved, policy, await monitoring.lastRetrainStart(input.model));
   }
 
   return {
@@ -108,7 +108,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
      * labelled predictions of `monitoring.retrain.labelledWindow`. Keyed by report: a retry reuses the file.
      */
     async prepareRetrainSpec(input: { model: string; version: number; reportId: string; windowEnd: string }): Promise<{ spec: ModelSpec; datasetPath: string; baseRows: number; labelledRows: number }> {
-      const row = registry.getVersion(input.model, input.version);
+      const row = await registry.getVersion(input.model, input.version);
       const spec = specOf(row);
       const retrain = resolveMonitoring(spec.monitoring).retrain;
       const base = retrain.dataset ?? { path: row.datasetPath, format: 'parquet' as const };
@@ -136,7 +136,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
 
     /** Records what the report led to (retrain started, already running, cooldown, …) with the report. */
     async recordRetrainOutcome(input: { reportId: string; outcome: RetrainOutcome }): Promise<void> {
-      monitoring.recordRetrain(input.reportId, input.outcome);
+      await monitoring.recordRetrain(input.reportId, input.outcome);
     },
   };
 }

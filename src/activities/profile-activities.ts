@@ -11,7 +11,7 @@ export async function profileTrainingSplit(
   const { spec, snapshot } = input;
   const { train } = await readSpecFrameSplit(datasets, spec, snapshot);
   const profiles = buildReferenceProfilesFromFrame(train, spec.features, spec.target.name);
-  const { id } = monitoring.saveProfile({ modelName: spec.name, version: input.version, datasetId: snapshot.id, profiles });
+  const { id } = await monitoring.saveProfile({ modelName: spec.name, version: input.version, datasetId: snapshot.id, profiles });
   return { profileId: id, rows: train.rows };
 }
 

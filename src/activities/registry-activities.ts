@@ -1,6 +1,5 @@
 import { currentWorkflowRun } from './run-context';
-import { normalizeBlobUri, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec, type RecordedDecision } from '../domain';
-import type { VersionStatus } from '../adapters';
+import { normalizeBlobUri, type CandidateRef, type DatasetSnapshot, type EvaluationReport, type ModelSpec, type RecordedDecision, type VersionStatus } from '../domain';
 import type { ActivityDeps } from './deps';
 
 export function createRegistryActivities({ registry, codeVersion, logger }: ActivityDeps) {
@@ -16,7 +15,7 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
       requestedBy: string;
     }): Promise<{ version: number }> {
       const { workflowId, runId } = currentWorkflowRun();
-      const { version, created } = registry.registerVersion({
+      const { version, created } = await registry.registerVersion({
         modelName: input.spec.name,
         status: input.evaluation.blessed ? 'pending_approval' : 'not_blessed',
         datasetId: input.snapshot.id,
@@ -51,8 +50,8 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
     /** Records every decision that counted and the version's resulting status; idempotent per run and approver. */
     async recordVerdict(input: { model: string; version: number; decisions: RecordedDecision[]; outcome: 'approve' | 'reject' }): Promise<void> {
       const { workflowId, runId } = currentWorkflowRun();
-      for (const decision of input.decisions) registry.recordDecision({ modelName: input.model, version: input.version, decision, workflowId, runId });
-      registry.setStatus(input.model, input.version, input.outcome === 'approve' ? 'approved' : 'rejected');
+      for (const decision of input.decisions) await registry.recordDecision({ modelName: input.model, version: input.version, decision, workflowId, runId });
+      await registry.setStatus(input.model, input.version, input.outcome === 'approve' ? 'approved' : 'rejected');
     },
 
     /** The failure path of a lifecycle: the version is marked `failed` with the reason (unless it serves). */
@@ -61,13 +60,13 @@ export function createRegistryActivities({ registry, codeVersion, logger }: Acti
       version: number;
       reason: string;
     }): Promise<{ status: VersionStatus }> {
-      const status = registry.markFailed(input.model, input.version, input.reason);
+      const status = await registry.markFailed(input.model, input.version, input.reason);
       log.warn({ model: input.model, version: input.version, status, reason: input.reason }, 'version marked failed');
       return { status };
     },
 
     async setVersionStatus(input: { model: string; version: number; status: VersionStatus }): Promise<void> {
-      registry.setStatus(input.model, input.version, input.status);
+      await registry.setStatus(input.model, input.version, input.status);
     },
   };
 }

@@ -172,7 +172,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     candidate: CandidateRef;
   }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
-    const production = registry.findByAlias(spec.name, 'production');
+    const production = await registry.findByAlias(spec.name, 'production');
     // Each artifact is read (and verified) once: the champion's features decide the columns, then it scores.
     const championModel = production ? (await artifacts.classifier(production.artifactPath, production.artifactSha256)).model : null;
     const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];

@@ -1,10 +1,8 @@
-import { workflowUiLink, type AppConfig } from '../domain';
+import { workflowUiLink, type AppConfig, type AuditLog } from '../domain';
 import { ApproverDirectoryFiles } from './approver-directory';
-import { SqliteAuditLog } from './sqlite-audit-log';
-import type { SqliteRegistry } from './sqlite-registry';
 
 /** The audit log as the activities use it: appends only (tests wrap it to inject faults). */
-export type AuditAppender = Pick<SqliteAuditLog, 'append'>;
+export type AuditAppender = Pick<AuditLog, 'append'>;
 
 /** What the governance activities need: the audit log, the approver directory, where escalations go. */
 export interface GovernanceAdapters {
@@ -14,9 +12,9 @@ export interface GovernanceAdapters {
   readonly workflowLink: (workflowId: string, runId: string) => string;
 }
 
-export function createGovernanceAdapters(config: AppConfig, registry: SqliteRegistry): GovernanceAdapters {
+export function createGovernanceAdapters(config: AppConfig, registry: { readonly audit: AuditLog }): GovernanceAdapters {
   return {
-    audit: new SqliteAuditLog(registry.db),
+    audit: registry.audit,
     approvers: new ApproverDirectoryFiles(config.governance.approversFile, config.governance.keysDir),
     ...(config.governance.escalationWebhookUrl ? { escalationWebhookUrl: config.governance.escalationWebhookUrl } : {}),
     workflowLink: (workflowId, runId) => workflowUiLink(config, workflowId, runId),

@@ -1,6 +1,6 @@
 /**
- * @module adapters — the side-effecting edges: DuckDB datasets, the SQLite registry, the blob stores (local
- * directory, S3-compatible) and the artifact store on them,
+ * @module adapters — the side-effecting edges: DuckDB datasets, the registry (SQLite or PostgreSQL), the blob
+ * stores (local directory, S3-compatible) and the artifact store on them,
  * the model server's HTTP admin client, and monitoring: the prediction log (writer and DuckDB reader),
  * delayed labels, and the registry's monitoring tables. Activities receive these injected.
  */
@@ -12,16 +12,12 @@ export * from './blob-errors';
 export * from './local-blob-store';
 export * from './s3-blob-store';
 export * from './blob-store-factory';
-export * from './sqlite-registry';
+export * from './registry';
 export * from './model-server-client';
-export * from './deployment-store';
 export * from './logger';
-export * from './sqlite-audit-log';
 export * from './approver-directory';
 export * from './webhook';
 export * from './governance-adapters';
 export * from './prediction-log';
 export * from './prediction-store';
 export * from './label-ingest';
-export * from './monitoring-registry';
-export * from './version-tags';

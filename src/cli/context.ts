@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../domain';
 import { connectClient } from '../client';
-import { SqliteRegistry } from '../adapters';
+import { openRegistry } from '../adapters';
+import type { Registry } from '../domain';
 
 /** What a command gets: the parsed config, a lazily connected Temporal client, the registry, and output. */
 export interface CliContext {
@@ -9,7 +10,8 @@ export interface CliContext {
   /** stdout when it is a terminal (progress bars, colours); undefined for pipes, files and tests. */
   readonly terminal: NodeJS.WriteStream | undefined;
   client(): Promise<Client>;
-  registry(): SqliteRegistry;
+  /** The registry port (SQLite or PostgreSQL per config), opened on first use. */
+  registry(): Promise<Registry>;
   out(text: string): void;
   json(value: unknown): void;
   close(): Promise<void>;
@@ -18,16 +20,16 @@ export interface CliContext {
 export function createCliContext(config: AppConfig, customWrite?: (s: string) => void): CliContext {
   const write = customWrite ?? ((s: string) => process.stdout.write(s));
   let client: Promise<Client> | undefined;
-  let registry: SqliteRegistry | undefined;
+  let registry: Promise<Registry> | undefined;
   return {
     config,
     terminal: !customWrite && process.stdout.isTTY ? process.stdout : undefined,
     client: () => (client ??= connectClient(config)),
-    registry: () => (registry ??= new SqliteRegistry(config.registryPath)),
+    registry: () => (registry ??= openRegistry(config)),
     out: (text) => write(`${text}\n`),
     json: (value) => write(`${JSON.stringify(value, null, 2)}\n`),
     close: async () => {
-      registry?.close();
+      if (registry) await registry.then((r) => r.close(), () => undefined); // a registry that never opened has nothing to close
       if (client) await (await client).connection.close();
     },
   };

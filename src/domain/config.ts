@@ -17,6 +17,8 @@ export const configSchema = z.object({
   /** Task queue the Python training worker serves; lifecycles send external trainers' activities there. */
   MLOPS_TRAINING_TASK_QUEUE: z.string().min(1).default('mlops-training'),
   MLOPS_DATA_DIR: z.string().min(1).default('.data'),
+  /** The registry on PostgreSQL (`postgres://user:password@host:5432/db`); unset = SQLite `<data dir>/registry.db`. */
+  MLOPS_REGISTRY_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres://user:password@host:port/database URL').optional(),
   /**
    * Comma-separated folders users' datasets, labels files and retrain bases may be read from (besides the data
    * dir's `datasets/`, `snapshots/` and `retrain/`); default: the working directory. Hidden folders below a root never count.
@@ -90,7 +92,10 @@ export type BlobConfig =
 export interface AppConfig {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string; readonly trainingTaskQueue: string };
   readonly dataDir: string;
+  /** The SQLite registry file, used when `registryUrl` is not set. */
   readonly registryPath: string;
+  /** PostgreSQL connection URL of the registry (`MLOPS_REGISTRY_URL`); absent = SQLite at `registryPath`. */
+  readonly registryUrl?: string;
   readonly artifactDir: string;
   readonly snapshotDir: string;
   /** Folders user-named data may come from: `MLOPS_DATASET_ROOTS`, then the data dir's `datasets`, `snapshots`, `retrain`. */
@@ -115,6 +120,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** A connection URL fit for messages and logs: its password replaced by `***`. */
+export const hidePassword = (url: string): string => url.replace(/^([a-z]+:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
 
 /** `join` without node:path, so this module stays pure. */
 const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
@@ -147,7 +155,8 @@ function blobConfig(c: ParsedEnv): BlobConfig {
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`));
+    const got = (key: string) => JSON.stringify(key === 'MLOPS_REGISTRY_URL' ? hidePassword(env[key] ?? '') : env[key]);
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${got(String(i.path[0]))})`));
   }
   const c = parsed.data;
   const blob = blobConfig(c);
@@ -160,6 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE, trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE }),
     dataDir: c.MLOPS_DATA_DIR,
     registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
+    ...(c.MLOPS_REGISTRY_URL ? { registryUrl: c.MLOPS_REGISTRY_URL } : {}),
     artifactDir: joinPath(local, 'artifacts'),
     snapshotDir: joinPath(local, 'snapshots'),
     datasetRoots: Object.freeze([...c.MLOPS_DATASET_ROOTS, ...ownRoots]),

@@ -20,3 +20,4 @@ export * from './monitoring';
 export * from './history';
 export * from './run-memo';
 export * as ml from './ml';
+export * from './registry';

@@ -1,7 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
-import type { ArtifactStore, SqliteRegistry } from '../adapters';
+import type { ArtifactStore } from '../adapters';
+import type { Registry } from '../domain';
 import { noopPredictionSink, type PredictionSink } from '../domain';
 import { registerAdminRoutes } from './admin-routes';
 import { ModelRouter } from './model-router';
@@ -12,7 +13,7 @@ import { VersionStats } from './version-stats';
 import { resumeRollouts, RouteStateFile } from './route-state';
 
 export interface ModelServerDeps {
-  readonly registry: SqliteRegistry;
+  readonly registry: Registry;
   readonly artifacts: ArtifactStore;
   readonly adminToken: string;
   readonly logger: Logger;

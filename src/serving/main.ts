@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
-import { ArtifactStore, BlobStoreUnavailableError, FilePredictionLog, SqliteRegistry, createLogger, openBlobStore } from '../adapters';
+import { ArtifactStore, BlobStoreUnavailableError, FilePredictionLog, RegistryUnavailableError, createLogger, openBlobStore, openRegistry } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'mlops-model-server');
   // Artifacts load by URI through the blob store (S3 downloads go to the server's own cache folder).
   const blobs = await openBlobStore(config.blob, 'model-server');
-  const registry = new SqliteRegistry(config.registryPath);
+  const registry = await openRegistry(config, (err) => logger.warn({ err }, 'registry connection lost'));
   const upload = config.blob.kind === 's3' ? { upload: blobs } : {};
   const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger, ...upload });
   const { app, router } = await buildModelServer({
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await app.close(); // stops accepting, lets in-flight requests finish, then flushes the prediction log
     await predictions.close(); // stops its timer
-    registry.close();
+    await registry.close();
     blobs.close();
     process.exit(0);
   };
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof BlobStoreUnavailableError ? err.message : (err as Error).stack}\n`);
+  const known = err instanceof ConfigError || err instanceof BlobStoreUnavailableError || err instanceof RegistryUnavailableError;
+  process.stderr.write(`${known ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

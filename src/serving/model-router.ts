@@ -1,4 +1,5 @@
-import type { ArtifactStore, SqliteRegistry } from '../adapters';
+import type { ArtifactStore } from '../adapters';
+import type { Registry } from '../domain';
 import { counterRoutesToCandidate, idRoutesToCandidate, type PredictionRole } from '../domain';
 import { predictRows, type Classifier } from '../domain/ml';
 import { batchRequestSchema, singleRequestSchema } from './request-schema';
@@ -57,7 +58,7 @@ export class ModelRouter {
   private readonly counters = new Map<string, number>();
 
   constructor(
-    private readonly registry: SqliteRegistry,
+    private readonly registry: Registry,
     private readonly artifacts: ArtifactStore,
     private readonly onChange: (routes: readonly ModelRoute[]) => void = () => {},
   ) {}
@@ -84,7 +85,7 @@ export class ModelRouter {
   }
 
   private async loadFresh(name: string, version: number): Promise<LoadedVersion> {
-    const row = this.registry.getVersion(name, version);
+    const row = await this.registry.getVersion(name, version);
     // Verifies the artifact's hash (and, for ONNX, the model bytes' hash and the trainer's reference predictions).
     const { artifact, model } = await this.artifacts.classifier(row.artifactPath, row.artifactSha256);
     if (artifact.modelName !== name) throw new VersionUnhealthyError(`artifact of ${name}@${version} belongs to model "${artifact.modelName}"`);
@@ -164,7 +165,7 @@ export class ModelRouter {
   /** Serves every model's `production` alias; used at start-up. */
   async loadProduction(): Promise<ModelRoute[]> {
     const routes: ModelRoute[] = [];
-    for (const alias of this.registry.listAliases().filter((a) => a.alias === 'production')) {
+    for (const alias of (await this.registry.listAliases()).filter((a) => a.alias === 'production')) {
       routes.push(await this.setRoute(alias.modelName, { stable: alias.version }));
     }
     return routes;

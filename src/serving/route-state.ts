@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { DeploymentStore, type SqliteRegistry } from '../adapters';
+import type { Registry } from '../domain';
 import type { ModelRouter, ModelRoute } from './model-router';
 
 /** A canary or shadow split in progress, as saved by the server that was applying it. */
@@ -46,13 +46,13 @@ export class RouteStateFile {
  */
 export async function resumeRollouts(
   router: ModelRouter,
-  registry: SqliteRegistry,
+  registry: Registry,
   splits: readonly SavedSplit[],
   logger: Logger,
 ): Promise<void> {
-  const deployments = new DeploymentStore(registry.db);
+  const deployments = registry.deployments;
   for (const split of splits) {
-    const running = deployments.running(split.name);
+    const running = await deployments.running(split.name);
     const stable = router.route(split.name)?.stable.version;
     if (!running || running.toVersion !== split.candidate || stable === undefined) {
       const runningVersion = running?.toVersion ?? null;

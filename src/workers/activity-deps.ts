@@ -6,13 +6,12 @@ import {
   DatasetPaths,
   DuckDbDatasets,
   ModelServerClient,
-  MonitoringRegistry,
   openBlobStore,
+  openRegistry,
   PredictionStore,
-  SqliteRegistry,
 } from '../adapters';
 import type { ActivityDeps } from '../activities';
-import type { AppConfig } from '../domain';
+import type { AppConfig, Registry } from '../domain';
 
 /** The code version recorded as lineage: the configured one, else the git commit, else null. */
 export function detectCodeVersion(config: AppConfig): string | null {
@@ -31,12 +30,13 @@ export function detectCodeVersion(config: AppConfig): string | null {
  * holds the registry (a test stack, a benchmark with an in-process model server) passes it in and keeps
  * ownership of it.
  */
-export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: SqliteRegistry } = {}): Promise<{ deps: ActivityDeps; close: () => void }> {
+export async function openActivityDeps(config: AppConfig, logger: Logger, shared: { registry?: Registry } = {}): Promise<{ deps: ActivityDeps; close: () => Promise<void> }> {
+  // The registry first: an unreachable PostgreSQL stops the worker before anything else is opened.
+  const registry = shared.registry ?? (await openRegistry(config, (err) => logger.warn({ err }, 'registry connection lost')));
   const paths = new DatasetPaths(config.datasetRoots);
-  // First: an unreachable S3 endpoint or a missing bucket stops the worker before it polls.
+  // Then the blobs: an unreachable S3 endpoint or a missing bucket stops the worker before it polls.
   const blobs = await openBlobStore(config.blob);
   const datasets = await DuckDbDatasets.open(config.snapshotDir, paths, blobs);
-  const registry = shared.registry ?? new SqliteRegistry(config.registryPath);
   const predictions = await PredictionStore.open(config.monitoring, paths, blobs);
   const deps: ActivityDeps = {
     datasets,
@@ -45,17 +45,17 @@ export async function openActivityDeps(config: AppConfig, logger: Logger, shared
     modelServer: new ModelServerClient(config.server.url, config.server.adminToken),
     governance: createGovernanceAdapters(config, registry),
     predictions,
-    monitoring: new MonitoringRegistry(registry.db),
+    monitoring: registry.monitoring,
     codeVersion: detectCodeVersion(config),
     logger,
   };
   return {
     deps,
-    close: () => {
-      if (!shared.registry) registry.close();
+    close: async () => {
       datasets.close();
       predictions.close();
       blobs.close();
+      if (!shared.registry) await registry.close();
     },
   };
 }

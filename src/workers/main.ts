@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { BlobStoreUnavailableError, createLogger } from '../adapters';
+import { BlobStoreUnavailableError, createLogger, RegistryUnavailableError } from '../adapters';
 import { ConfigError, parseConfig } from '../domain';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
@@ -39,14 +39,15 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    close();
+    await close();
     await connection.close();
     logger.info('worker stopped');
   }
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof StaleBundleError || err instanceof BlobStoreUnavailableError;
+  const known = err instanceof ConfigError || err instanceof StaleBundleError || err instanceof BlobStoreUnavailableError ||
+    err instanceof RegistryUnavailableError;
   process.stderr.write(`${known ? err.message : (err as Error).stack}\n`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DeploymentStore, ingestLabels, SqliteAuditLog } from '../../src/adapters';
+import { ingestLabels } from '../../src/adapters';
 import { lifecycleHandle, sendDecision, startLifecycle, submitDecision, waitForStage } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { LIFECYCLE_WORKFLOW_TYPE, type LifecycleStatus, type ModelSpecInput } from '../../src/domain';
@@ -585,23 +585,23 @@ interface StateSnapshot {
 }
 
 async function snapshot(): Promise<StateSnapshot> {
-  const store = new DeploymentStore(stack.registry.db);
+  const store = stack.registry.deployments;
   const res = await fetch(`${stack.serverUrl}/v1/models/${served}`);
   const info = (await res.json()) as { version?: number; rollout?: unknown };
   return {
-    versions: stack.registry.listVersions().map((v) => `${v.modelName} v${v.version} ${v.status}`),
-    aliases: stack.registry.listAliases().map((a) => `${a.modelName} ${a.alias} v${a.version}`),
-    aliasHistory: stack.registry.aliasHistory(served).map((h) => `${h.fromVersion} → ${h.toVersion}`),
-    deployments: store.list(served).map((d) => `${d.id} ${d.state}`),
+    versions: (await stack.registry.listVersions()).map((v) => `${v.modelName} v${v.version} ${v.status}`),
+    aliases: (await stack.registry.listAliases()).map((a) => `${a.modelName} ${a.alias} v${a.version}`),
+    aliasHistory: (await stack.registry.aliasHistory(served)).map((h) => `${h.fromVersion} → ${h.toVersion}`),
+    deployments: (await store.list(served)).map((d) => `${d.id} ${d.state}`),
     served: { version: info.version, rollout: info.rollout },
-    auditIds: new SqliteAuditLog(stack.registry.db).list().length,
+    auditIds: (await stack.registry.audit.list()).length,
   };
 }
 
 /** Audit events appended since `from`; waits for `expected` of them (the trail is stored asynchronously). */
 async function newAuditKinds(from: number, expected: number): Promise<string[]> {
   for (;;) {
-    const events = new SqliteAuditLog(stack.registry.db).list().slice(from);
+    const events = (await stack.registry.audit.list()).slice(from);
     if (events.length >= expected) return events.map((e) => e.kind);
     await new Promise((r) => setTimeout(r, 100));
   }

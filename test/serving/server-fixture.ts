@@ -32,7 +32,7 @@ export async function startServer(name: string): Promise<ServerFixture> {
     ring,
     async close() {
       await server.app.close();
-      registry.close();
+      await registry.close();
     },
   };
 }

@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   const { deps } = await openActivityDeps(config, logger);
   const realAudit = deps.governance.audit;
   const audit: AuditAppender = {
-    append(workflowId, runId, events) {
-      const result = realAudit.append(workflowId, runId, events);
+    async append(workflowId, runId, events) {
+      const result = await realAudit.append(workflowId, runId, events);
       if (events.some((e) => e.kind === crashAfter)) {
         // Synchronous write, so the line is out before the kill.
         writeSync(1, `audit-crash-worker: batch with ${crashAfter} committed (${result.inserted} inserted); SIGKILL\n`);

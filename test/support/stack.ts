@@ -4,8 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, FilePredictionLog, openBlobStore, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
-import { parseConfig, type AppConfig } from '../../src/domain';
+import type Database from 'better-sqlite3';
+import { ArtifactStore, FilePredictionLog, openBlobStore, openRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { parseConfig, type AppConfig, type MonitoringStore, type Registry } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
 import type { ActivityDeps } from '../../src/activities';
@@ -19,7 +20,8 @@ const silentBundlerLogger = { trace() {}, debug() {}, info() {}, warn() {}, erro
 export interface TestStack {
   readonly config: AppConfig;
   readonly client: Client;
-  readonly registry: SqliteRegistry;
+  /** The registry port: SQLite in the data dir, or PostgreSQL when `env` sets MLOPS_REGISTRY_URL. */
+  readonly registry: Registry;
   /** The model server in use (a new instance after `restartServer`). */
   readonly server: FastifyInstance;
   readonly serverUrl: string;
@@ -28,7 +30,7 @@ export interface TestStack {
   /** The model server's prediction log (writer), its DuckDB reader, and the registry's monitoring tables. */
   readonly predictionLog: FilePredictionLog;
   readonly predictions: PredictionStore;
-  readonly monitoring: MonitoringRegistry;
+  readonly monitoring: MonitoringStore;
   /**
    * Starts an in-process worker on the stack's task queue (call `stop` to shut it down). `adapt` may swap an
    * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
@@ -41,13 +43,13 @@ export interface TestStack {
 
 /**
  * A real stack for one test file: the shared Temporal dev server, a private task queue and data dir,
- * a real SQLite registry, DuckDB, artifact store, and the fastify model server on an ephemeral port.
+ * a real registry (SQLite, or PostgreSQL when `env` names one), DuckDB, artifact store, and the fastify model server on an ephemeral port.
  */
 export async function startStack(name: string, env: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = tempDir(name);
   const logger = pino({ level: process.env['MLOPS_TEST_LOG'] ?? 'silent' });
   const registryPathConfig = parseConfig({ MLOPS_DATA_DIR: dataDir, ...env });
-  const registry = new SqliteRegistry(registryPathConfig.registryPath);
+  const registry = await openRegistry(registryPathConfig);
   // The model server's blob store, as its process opens it (`env` may name an S3 bucket: MLOPS_BLOB_URL).
   const serverBlobs = await openBlobStore(registryPathConfig.blob, 'model-server');
   const artifacts = new ArtifactStore(serverBlobs);
@@ -121,9 +123,18 @@ export async function startStack(name: string, env: Record<string, string> = {})
       await connection.close();
       await server.close();
       await predictionLog.close();
-      closeDeps();
+      await closeDeps();
       serverBlobs.close();
-      registry.close();
+      await registry.close();
     },
   };
+}
+
+/**
+ * The raw SQLite connection of a stack's registry, for tests that prove the database's own guards (triggers)
+ * or inject a fault only a database can produce. Nothing in src/ reaches it.
+ */
+export function sqliteHandle(registry: Registry): Database.Database {
+  if (!(registry instanceof SqliteRegistry)) throw new Error('this test needs the SQLite registry');
+  return registry.sqlite.handle;
 }

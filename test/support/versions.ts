@@ -1,4 +1,5 @@
-import type { ArtifactStore, SqliteRegistry } from '../../src/adapters';
+import type { ArtifactStore } from '../../src/adapters';
+import type { Registry } from '../../src/domain';
 import { ml } from '../../src/domain';
 import { weatherFeatures, weatherRows } from './weather-rows';
 
@@ -7,7 +8,7 @@ import { weatherFeatures, weatherRows } from './weather-rows';
  * version, the way the lifecycle's activities do, without a workflow around it.
  */
 export async function registerTrainedVersion(
-  registry: SqliteRegistry,
+  registry: Registry,
   artifacts: ArtifactStore,
   options: { model: string; labels?: string[]; epochs?: number; seed?: number; artifactPath?: string },
 ): Promise<number> {
@@ -28,7 +29,7 @@ export async function registerTrainedVersion(
   const stored = await artifacts.put(artifact);
   const metrics = { accuracy: 0, macroF1: 0, logLoss: 0, rows: 0 };
   const id = `${options.model}-${stored.sha256.slice(0, 8)}-${Math.random().toString(36).slice(2, 8)}`;
-  return registry.registerVersion({
+  const { version } = await registry.registerVersion({
     modelName: options.model,
     status: 'approved',
     datasetId: 'test-weather',
@@ -45,5 +46,6 @@ export async function registerTrainedVersion(
     workflowId: `test-${id}`,
     runId: id,
     requestedBy: 'test-suite',
-  }).version;
+  });
+  return version;
 }

@@ -69,6 +69,15 @@ test('floors: activities and adapters never import workers, cli, serving or clie
   expect(envReaders.every((f) => /(^|\/)main\.ts$/.test(f))).toBe(true);
 });
 
+test('only the registry adapters touch its database: no SQLite or PostgreSQL driver, no registry.db, elsewhere', () => {
+  const offences: string[] = [];
+  for (const file of sourceFiles(src).filter((f) => !rel(f).startsWith('src/adapters/registry/'))) {
+    for (const { spec } of imports(file)) if (spec === 'better-sqlite3' || spec === 'pg') offences.push(`${rel(file)} imports ${spec}`);
+    if (/\.(db|handle)\.(prepare|exec|pragma|transaction|query)\b|\.sqlite\.handle\b/.test(readFileSync(file, 'utf8'))) offences.push(`${rel(file)} reaches a database handle`);
+  }
+  expect(offences).toEqual([]);
+});
+
 test('no source file grows past 400 lines', () => {
   const long = sourceFiles(src).filter((f) => readFileSync(f, 'utf8').split('\n').length > 400).map(rel);
   expect(long).toEqual([]);

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DeploymentStore, SqliteRegistry, type NewDeployment } from '../../src/adapters';
+import { SqliteRegistry, type NewDeployment } from '../../src/adapters';
 import { heartbeatWhile } from '../../src/activities/heartbeat';
+import type { DeploymentLedger } from '../../src/domain';
 
 const release = (toVersion: number, workflowId = `deploy-m-v${toVersion}`): NewDeployment => ({
   model: 'm',
@@ -15,52 +16,52 @@ const release = (toVersion: number, workflowId = `deploy-m-v${toVersion}`): NewD
 
 describe('the deployments queue (one model, first come first served)', () => {
   let registry: SqliteRegistry;
-  let store: DeploymentStore;
+  let store: DeploymentLedger;
   let production: number | null;
   const plan = () => ({ fromVersion: production, strategy: production === null ? ('direct' as const) : ('canary' as const) });
-  beforeEach(() => {
+  beforeEach(async () => {
     registry = new SqliteRegistry(':memory:');
-    store = new DeploymentStore(registry.db);
+    store = registry.deployments;
     production = null;
   });
   afterEach(() => registry.close());
 
-  test('the first runs at once; later ones queue behind it, each told what it waits for and how many are ahead', () => {
-    const first = store.begin(release(1), plan);
+  test('the first runs at once; later ones queue behind it, each told what it waits for and how many are ahead', async () => {
+    const first = await store.begin(release(1), plan);
     expect(first).toMatchObject({ row: { state: 'running', strategy: 'direct', fromVersion: null, queuedAt: null }, waitingFor: null });
-    const second = store.begin(release(2), plan);
-    const third = store.begin(release(3), plan);
+    const second = await store.begin(release(2), plan);
+    const third = await store.begin(release(3), plan);
     expect(second).toMatchObject({ row: { state: 'queued', queuedAt: expect.any(String) }, waitingFor: { deploymentId: first.row.id, version: 1, state: 'running', ahead: 1 } });
     expect(third.waitingFor).toMatchObject({ deploymentId: first.row.id, ahead: 2 });
     // The same run asking again (an activity retry) gets its row back, not a second one.
-    expect(store.begin(release(2), plan).row.id).toBe(second.row.id);
-    expect(store.queued('m').map((r) => r.toVersion)).toEqual([2, 3]);
+    expect((await store.begin(release(2), plan)).row.id).toBe(second.row.id);
+    expect((await store.queued('m')).map((r) => r.toVersion)).toEqual([2, 3]);
   });
 
-  test('a claim succeeds only for the oldest queued once nothing runs, and plans from the production of that moment', () => {
-    const first = store.begin(release(1), plan);
-    const second = store.begin(release(2), plan);
-    const third = store.begin(release(3), plan);
-    expect(store.claim(third.row.id, plan).waitingFor).toMatchObject({ deploymentId: first.row.id });
+  test('a claim succeeds only for the oldest queued once nothing runs, and plans from the production of that moment', async () => {
+    const first = await store.begin(release(1), plan);
+    const second = await store.begin(release(2), plan);
+    const third = await store.begin(release(3), plan);
+    expect((await store.claim(third.row.id, plan)).waitingFor).toMatchObject({ deploymentId: first.row.id });
     production = 1;
-    store.finish(first.row.id, 'promoted', 'done', []);
+    await store.finish(first.row.id, 'promoted', 'done', []);
     // Nothing runs now, but v2 is ahead of v3: v3 waits for it even though it asked first.
-    expect(store.claim(third.row.id, plan).waitingFor).toMatchObject({ deploymentId: second.row.id, state: 'queued', ahead: 1 });
-    expect(store.claim(second.row.id, plan)).toMatchObject({ row: { state: 'running', fromVersion: 1, strategy: 'canary' }, waitingFor: null });
-    expect(store.claim(second.row.id, plan).row.state).toBe('running'); // a retried claim changes nothing
+    expect((await store.claim(third.row.id, plan)).waitingFor).toMatchObject({ deploymentId: second.row.id, state: 'queued', ahead: 1 });
+    expect(await store.claim(second.row.id, plan)).toMatchObject({ row: { state: 'running', fromVersion: 1, strategy: 'canary' }, waitingFor: null });
+    expect((await store.claim(second.row.id, plan)).row.state).toBe('running'); // a retried claim changes nothing
     // A newcomer queues behind v3, not ahead of it, even in the moment nothing runs.
-    store.finish(second.row.id, 'rolled-back', 'guard tripped', []);
-    expect(store.begin(release(4), plan).waitingFor).toMatchObject({ deploymentId: third.row.id, state: 'queued' });
+    await store.finish(second.row.id, 'rolled-back', 'guard tripped', []);
+    expect((await store.begin(release(4), plan)).waitingFor).toMatchObject({ deploymentId: third.row.id, state: 'queued' });
   });
 
-  test('a queued deployment that gives up is closed, and the line moves past it', () => {
-    const first = store.begin(release(1), plan);
-    const second = store.begin(release(2), plan);
-    const third = store.begin(release(3), plan);
-    store.finish(second.row.id, 'failed', 'cancelled while queued', []);
-    store.finish(first.row.id, 'promoted', 'done', []);
-    expect(store.claim(third.row.id, plan)).toMatchObject({ row: { state: 'running' }, waitingFor: null });
-    expect(store.claim(second.row.id, plan).row).toMatchObject({ state: 'failed', outcomeReason: 'cancelled while queued' });
+  test('a queued deployment that gives up is closed, and the line moves past it', async () => {
+    const first = await store.begin(release(1), plan);
+    const second = await store.begin(release(2), plan);
+    const third = await store.begin(release(3), plan);
+    await store.finish(second.row.id, 'failed', 'cancelled while queued', []);
+    await store.finish(first.row.id, 'promoted', 'done', []);
+    expect(await store.claim(third.row.id, plan)).toMatchObject({ row: { state: 'running' }, waitingFor: null });
+    expect((await store.claim(second.row.id, plan)).row).toMatchObject({ state: 'failed', outcomeReason: 'cancelled while queued' });
   });
 });
 

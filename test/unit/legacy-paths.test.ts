@@ -57,7 +57,7 @@ test('snapshot, artifact and checkpoint named by bare paths are read as file:// 
   const { version } = await run(() =>
     activities.registerCandidate({ spec, snapshot: legacySnapshot, candidate: legacyCandidate, evaluation, requestedBy: 'test' }),
   );
-  const row = opened.deps.registry.getVersion(spec.name, version);
+  const row = await opened.deps.registry.getVersion(spec.name, version);
   expect(row.datasetPath).toBe(snapshot.snapshotPath);
   expect(row.artifactPath).toBe(candidate.artifactPath);
   expect(JSON.parse(readFileSync(bare(row.artifactPath), 'utf8'))).toMatchObject({ modelName: spec.name });

@@ -1,5 +1,4 @@
 import type { temporal } from '@temporalio/proto';
-import { SqliteAuditLog } from '../../src/adapters';
 import { describeLifecycle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { modelSpecSchema, type AuditEventKind } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
@@ -69,8 +68,7 @@ test('worker killed after storing an audit batch, before its task completed: the
   await stack.startWorker();
   expect(await handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
 
-  const trail = new SqliteAuditLog(stack.registry.db)
-    .list({ workflowId, runId })
+  const trail = (await stack.registry.audit.list({ workflowId, runId }))
     .filter((e) => e.eventKey.startsWith(`${workflowId}/`)); // not the alias move (keyed by its alias-history row)
   expect(trail.map((e) => e.kind)).toEqual([
     'lifecycle.requested',

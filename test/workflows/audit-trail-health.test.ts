@@ -1,11 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { SqliteAuditLog, SqliteRegistry } from '../../src/adapters';
+import { SqliteRegistry } from '../../src/adapters';
 import { describeLifecycle, startLifecycle, waitForStage } from '../../src/client';
 import { pollUntil } from '../../src/client/poll';
 import { FailureType, modelSpecSchema, type AuditTrailHealth, type ModelSpec } from '../../src/domain';
 import { statusQuery } from '../../src/workflows/messages';
-import { startStack, type TestStack } from '../support/stack';
+import { startStack, type TestStack, sqliteHandle } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 
 let stack: TestStack;
@@ -24,9 +24,9 @@ const notBlessed = (name: string): ModelSpec =>
  * lives in that connection only), as a full disk or a broken volume would; `heal` drops it.
  */
 function breakAuditWrites(): { heal: () => void } {
-  stack.registry.db.exec(`CREATE TEMP TRIGGER audit_writes_refused BEFORE INSERT ON main.audit_events
+  sqliteHandle(stack.registry).exec(`CREATE TEMP TRIGGER audit_writes_refused BEFORE INSERT ON main.audit_events
     BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`);
-  return { heal: () => stack.registry.db.exec('DROP TRIGGER temp.audit_writes_refused') };
+  return { heal: () => sqliteHandle(stack.registry).exec('DROP TRIGGER temp.audit_writes_refused') };
 }
 
 async function auditTrailWhen(workflowId: string, accept: (h: AuditTrailHealth) => boolean): Promise<AuditTrailHealth> {
@@ -74,7 +74,7 @@ test('failing appends block completion visibly (status, UI details, timers); it 
   const { status } = await describeLifecycle(stack.client, workflowId);
   const recovered = { state: 'recovered', recoveredAt: expect.any(String), unstored: 0, since: failing.since };
   expect(status?.auditTrail).toMatchObject(recovered);
-  const trail = new SqliteAuditLog(stack.registry.db).list({ workflowId, runId });
+  const trail = await stack.registry.audit.list({ workflowId, runId });
   expect(trail.map((e) => [e.eventKey, e.kind])).toEqual([
     [`${workflowId}/${runId}/lifecycle.requested#1`, 'lifecycle.requested'],
     [`${workflowId}/${runId}/machine-gate.not-blessed#1`, 'machine-gate.not-blessed'],
@@ -91,7 +91,7 @@ test('a stored event that contradicts the run fails it with AuditConflict, namin
   const other = new SqliteRegistry(stack.config.registryPath);
   const at = new Date().toISOString();
   const forged = { seq: 1, name: 'lifecycle.requested#1', at, kind: 'model.deployed', actor: 'mallory', model: spec.name, details: {} } as const;
-  new SqliteAuditLog(other.db).append(workflowId, runId, [forged]);
+  await other.audit.append(workflowId, runId, [forged]);
   other.close();
   registry.heal();
 

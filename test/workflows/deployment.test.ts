@@ -1,5 +1,5 @@
-import { ArtifactStore, DeploymentStore } from '../../src/adapters';
-import { deploymentWorkflowId, modelSpecSchema, type DeploymentInput, type ModelSpec } from '../../src/domain';
+import { ArtifactStore } from '../../src/adapters';
+import { deploymentWorkflowId, modelSpecSchema, type DeploymentInput, type ModelSpec, type DeploymentLedger } from '../../src/domain';
 import { inState, queryDeployment, sendDecision, sendRolloutCommand, startDeployment, startLifecycle, waitForDeployment, waitForStage } from '../../src/client';
 import { runCli } from '../../src/cli/main';
 import { startStack, type TestStack } from '../support/stack';
@@ -11,14 +11,14 @@ import { featureRows } from '../support/weather-rows';
 
 let stack: TestStack;
 let artifacts: ArtifactStore;
-let deployments: DeploymentStore;
+let deployments: DeploymentLedger;
 const rows = featureRows();
 
 beforeAll(async () => {
   stack = await startStack('deployment');
   await stack.startWorker();
   artifacts = new ArtifactStore(stack.config.artifactDir);
-  deployments = new DeploymentStore(stack.registry.db);
+  deployments = stack.registry.deployments;
 });
 afterAll(async () => stack?.close());
 
@@ -88,14 +88,14 @@ describe('canary through the lifecycle', () => {
     expect(sent.statuses).toEqual({ 200: sent.sent });
     expect(sent.versions[2]).toBeGreaterThan(0);
 
-    expect(stack.registry.findByAlias(model, 'production')?.version).toBe(2);
+    expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(2);
     expect(await serving(model)).toMatchObject({ version: 2, rollout: null });
-    const rows_ = deployments.list(model);
+    const rows_ = await deployments.list(model);
     expect(rows_.map((d) => [d.toVersion, d.strategy, d.state, d.workflowId, d.parentWorkflowId])).toEqual([
       [2, 'canary', 'promoted', deploymentWorkflowId(model, 2), second.workflowId],
       [1, 'direct', 'promoted', deploymentWorkflowId(model, 1), first.workflowId],
     ]);
-    expect(stack.registry.aliasHistory(model).map((h) => [h.fromVersion, h.toVersion, h.actor, h.workflowId])).toEqual([
+    expect((await stack.registry.aliasHistory(model)).map((h) => [h.fromVersion, h.toVersion, h.actor, h.workflowId])).toEqual([
       [null, 1, 'alice', first.workflowId],
       [1, 2, 'alice', second.workflowId],
     ]);
@@ -119,10 +119,10 @@ describe('canary through the lifecycle', () => {
     expect(deployment?.reason).toMatch(/guard tripped at 10 %: prediction-shift/);
     expect(sent.statuses).toEqual({ 200: sent.sent }); // the bad candidate answered, wrongly, but nobody saw an error
 
-    expect(stack.registry.findByAlias(model, 'production')?.version).toBe(2);
-    expect(stack.registry.getVersion(model, 3).status).toBe('rolled_back');
+    expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(2);
+    expect((await stack.registry.getVersion(model, 3)).status).toBe('rolled_back');
     expect(await serving(model)).toMatchObject({ version: 2, rollout: null });
-    expect(deployments.list(model)[0]).toMatchObject({ toVersion: 3, state: 'rolled-back', outcomeReason: expect.stringMatching(/prediction-shift/) });
+    expect((await deployments.list(model))[0]).toMatchObject({ toVersion: 3, state: 'rolled-back', outcomeReason: expect.stringMatching(/prediction-shift/) });
     await saveHistoryIfAsked(run.handle, 'lifecycle-canary-rollback.json');
     await saveHistoryIfAsked(stack.client.workflow.getHandle(deploymentWorkflowId(model, 3)), 'deployment-canary-rolled-back.json');
   });
@@ -131,9 +131,9 @@ describe('canary through the lifecycle', () => {
     const rolled = await cli('rollback', model, '--as', 'oncall', '--reason', 'drill');
     expect(rolled.out).toMatch(/production is v1/);
     expect(rolled.code).toBe(0);
-    expect(stack.registry.findByAlias(model, 'production')?.version).toBe(1);
+    expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(1);
     expect(await serving(model)).toMatchObject({ version: 1 });
-    expect(stack.registry.getVersion(model, 2).status).toBe('rolled_back');
+    expect((await stack.registry.getVersion(model, 2)).status).toBe('rolled_back');
 
     const forward = await cli('rollback', model, '--to', '2', '--as', 'oncall', '--json');
     expect(forward.code).toBe(0);
@@ -160,7 +160,7 @@ describe('canary through the lifecycle', () => {
       [1, 2, 'oncall'],
     ]);
     expect(history.aliasHistory[2]?.reason).toBe('drill');
-    const rollback = deployments.list(model).find((d) => d.kind === 'rollback' && d.toVersion === 1);
+    const rollback = (await deployments.list(model)).find((d) => d.kind === 'rollback' && d.toVersion === 1);
     await saveHistoryIfAsked(stack.client.workflow.getHandle(rollback?.workflowId ?? ''), 'deployment-rollback.json');
     const table = await cli('deployments', model);
     expect(table.out).toMatch(/10%✗/);
@@ -209,9 +209,9 @@ test('pause, resume and abort steer a canary by signal; bad commands are refused
   expect((await waitForDeployment(stack.client, workflowId, inState('canary', 'promoted', 'rolled-back', 'failed'))).state).toBe('canary');
   const concurrent = await deploy({ model, version: 3, actor: 'test-suite' });
   const queued = await waitForDeployment(stack.client, concurrent.workflowId, inState('queued', 'promoted', 'failed'));
-  const running = deployments.running(model);
+  const running = await deployments.running(model);
   expect(queued).toMatchObject({ state: 'queued', waitingFor: { deploymentId: running?.id, version: 2, kind: 'release', state: 'running', ahead: 1 } });
-  expect(deployments.queued(model).map((d) => d.toVersion)).toEqual([3]);
+  expect((await deployments.queued(model)).map((d) => d.toVersion)).toEqual([3]);
 
   await sendRolloutCommand(stack.client, workflowId, 'pause', { actor: 'ops' });
   await sendRolloutCommand(stack.client, workflowId, 'pause', { actor: 'ops' });
@@ -237,11 +237,11 @@ test('pause, resume and abort steer a canary by signal; bad commands are refused
   ]);
   expect(status.events[1]?.note).toBe('already paused');
   expect(status.events[3]?.note).toMatch(/actor is required/);
-  expect(stack.registry.getVersion(model, 2)).toMatchObject({ status: 'rolled_back', statusReason: 'aborted by ops: stop here' });
+  expect(await stack.registry.getVersion(model, 2)).toMatchObject({ status: 'rolled_back', statusReason: 'aborted by ops: stop here' });
 
   // The queued deployment ran once the canary was withdrawn, from the production version of that moment.
   expect(await concurrent.handle.result()).toMatchObject({ outcome: 'promoted', fromVersion: 1, toVersion: 3 });
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(3);
+  expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(3);
   expect(await serving(model)).toMatchObject({ version: 3, rollout: null });
-  expect(deployments.list(model)[0]).toMatchObject({ toVersion: 3, state: 'promoted', queuedAt: expect.any(String) });
+  expect((await deployments.list(model))[0]).toMatchObject({ toVersion: 3, state: 'promoted', queuedAt: expect.any(String) });
 });

@@ -91,7 +91,7 @@ test('sklearn trainer: trained in Python, gated against the built-in champion on
   expect(Math.abs((evaluated?.accuracy ?? 0) - envelope.holdoutMetrics.accuracy)).toBeLessThanOrEqual(1 / 732);
   expect(Math.abs((evaluated?.logLoss ?? 0) - envelope.holdoutMetrics.logLoss)).toBeLessThan(1e-4);
   expect(envelope.parity.maxAbsDiff).toBeLessThan(1e-5);
-  expect(stack.registry.getVersion(name, 2).params).toMatchObject({
+  expect((await stack.registry.getVersion(name, 2)).params).toMatchObject({
     trainer: 'sklearn',
     artifactFormat: ONNX_MODEL_FORMAT,
     environment: { requirementsSha256: expect.any(String) },
@@ -155,7 +155,7 @@ test('python trainer: a user function that raises fails the run at once with its
   expect(cause.type).toBe(FailureType.TrainingFailed);
   expect(cause.nonRetryable).toBe(true);
   expect(cause.message).toContain('fixture trainer refuses to fit: labels look wrong');
-  expect(stack.registry.listVersions(name)).toEqual([]);
+  expect(await stack.registry.listVersions(name)).toEqual([]);
   // `mlops status` shows the Python message, not just "Activity task failed".
   const view = await describeLifecycle(stack.client, id);
   expect(view.failure).toMatch(/^TrainingFailed: .*fixture trainer refuses to fit: labels look wrong/);

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
-import { DeploymentStore, SqliteAuditLog } from '../../src/adapters';
 import { queryDeployment, sendDecision, startLifecycle, waitForStage } from '../../src/client';
-import { deploymentWorkflowId, modelSpecSchema, type LifecycleStatus } from '../../src/domain';
+import { deploymentWorkflowId, modelSpecSchema, type LifecycleStatus, type AuditLog } from '../../src/domain';
 import { stageAttribute } from '../../src/workflows/search-attributes';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
@@ -13,11 +12,11 @@ import type { ActivityDeps } from '../../src/activities';
 
 let stack: TestStack;
 let oneClass: TestStack;
-let audit: SqliteAuditLog;
+let audit: AuditLog;
 beforeAll(async () => {
   stack = await startStack('failure-path');
   await stack.startWorker();
-  audit = new SqliteAuditLog(stack.registry.db);
+  audit = stack.registry.audit;
   // Validation refuses a single-class dataset and the split is stratified, so no dataset file makes training
   // fail. This worker reads snapshots through an adapter that keeps only sunny days — a snapshot changed
   // behind the run's back — so training fails for real (TrainingFailed, non-retryable) after validation passed.
@@ -59,8 +58,8 @@ test('a failing training: stage failed with the reason (query, details, MlopsSta
   expect(status.failure).toMatch(/^failed while training: activity trainCandidate → TrainingFailed: training split of \w+ has fewer than 2 classes$/);
   expect(await currentDetails(workflowId)).toContain(`**${status.failure}**`);
   expect(await stageOf(workflowId)).toBe('failed');
-  expect(oneClass.registry.listVersions('fail-training')).toEqual([]);
-  const events = new SqliteAuditLog(oneClass.registry.db).list({ workflowId });
+  expect(await oneClass.registry.listVersions('fail-training')).toEqual([]);
+  const events = await oneClass.registry.audit.list({ workflowId });
   expect(events.map((e) => e.kind)).toEqual(['lifecycle.requested', 'lifecycle.failed']);
   expect(events[1]).toMatchObject({ actor: 'system:lifecycle', version: null, details: { reason: status.failure, stage: 'training' } });
   await saveHistoryIfAsked(handle, 'lifecycle-failed-training.json');
@@ -72,7 +71,7 @@ test('a failing deployment: the approved version is marked failed with the reaso
   const { workflowId, handle } = await startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' });
   const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   // The artifact is damaged while the version waits for approval: the deployment refuses it (ArtifactCorrupt).
-  const registered = stack.registry.getVersion(model, waiting.version ?? 0);
+  const registered = await stack.registry.getVersion(model, waiting.version ?? 0);
   writeFileSync(fileURLToPath(registered.artifactPath), '{"tampered": true}');
   await sendDecision(stack.client, workflowId, 'approve', { approver: 'alice' });
 
@@ -82,16 +81,16 @@ test('a failing deployment: the approved version is marked failed with the reaso
   const child = deploymentWorkflowId(model, 1);
   expect(status.failure).toMatch(new RegExp(`^failed while deploying: child workflow ${child} → activity beginDeployment → ArtifactCorrupt: artifact .* has sha256`));
   expect(await stageOf(workflowId)).toBe('failed');
-  expect(stack.registry.getVersion(model, 1)).toMatchObject({ status: 'failed', statusReason: status.failure });
-  expect(stack.registry.findByAlias(model, 'production')).toBeNull();
-  const failed = audit.list({ workflowId }).filter((e) => e.kind === 'lifecycle.failed');
+  expect(await stack.registry.getVersion(model, 1)).toMatchObject({ status: 'failed', statusReason: status.failure });
+  expect(await stack.registry.findByAlias(model, 'production')).toBeNull();
+  const failed = (await audit.list({ workflowId })).filter((e) => e.kind === 'lifecycle.failed');
   expect(failed).toEqual([expect.objectContaining({ version: 1, details: { reason: status.failure, stage: 'deploying', versionStatus: 'failed' } })]);
 
   // The deployment itself failed before it recorded a row, and says so in its status and stage.
   const deployment = await queryDeployment(stack.client, child);
   expect(deployment).toMatchObject({ state: 'failed', outcomeReason: expect.stringMatching(/^deployment could not start: activity beginDeployment → ArtifactCorrupt/) });
   expect(await stageOf(child)).toBe('failed');
-  expect(new DeploymentStore(stack.registry.db).list(model)).toEqual([]);
+  expect(await stack.registry.deployments.list(model)).toEqual([]);
   await saveHistoryIfAsked(handle, 'lifecycle-failed-deployment.json');
   await saveHistoryIfAsked(stack.client.workflow.getHandle(child), 'deployment-failed-to-start.json');
 });

@@ -1,5 +1,4 @@
 import { describeLifecycle, sendDecision, startLifecycle, submitDecision, waitForStage, type PendingApproval } from '../../src/client';
-import { SqliteAuditLog } from '../../src/adapters';
 import { modelSpecSchema, type AuditEvent, type BuiltinTraining, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
 import { saveHistoryIfAsked } from '../support/histories';
@@ -22,7 +21,7 @@ afterAll(async () => {
 });
 
 const spec = (name: string, overrides: Partial<ModelSpecInput>): ModelSpec => modelSpecSchema.parse(weatherSpec({ name, ...overrides }));
-const audit = (workflowId: string) => new SqliteAuditLog(stack.registry.db).list({ workflowId });
+const audit = (workflowId: string) => stack.registry.audit.list({ workflowId });
 
 test('deadline: the reminder escalates through the webhook, then the spec\'s outcome (reject) applies — durable timers only', async () => {
   const { workflowId, runId, handle } = await startLifecycle(stack.client, stack.config, {
@@ -43,7 +42,7 @@ test('deadline: the reminder escalates through the webhook, then the spec\'s out
   const { status } = await describeLifecycle(stack.client, workflowId);
   expect(status?.approval).toMatchObject({ phase: 'rejected', closedBy: 'deadline', escalatedAt: expect.any(String), deadline: expect.any(String) });
 
-  const trail = audit(workflowId);
+  const trail = (await audit(workflowId));
   expect(trail.map((e) => e.kind)).toEqual(['lifecycle.requested', 'machine-gate.blessed', 'approval.requested', 'approval.escalated', 'approval.timed-out', 'approval.closed']);
   expect(trail.find((e) => e.kind === 'approval.escalated')?.details).toMatchObject({ webhookStatus: 204 });
 
@@ -59,7 +58,7 @@ test('deadline: the reminder escalates through the webhook, then the spec\'s out
 test('deadline with onTimeout "approve" deploys, with the deadline as the recorded actor', async () => {
   const { handle } = await startLifecycle(stack.client, stack.config, { spec: spec('gov-auto-approve', { approval: { timeout: '2s', onTimeout: 'approve' } }), requestedBy: 'rita' });
   expect(await handle.result()).toMatchObject({ outcome: 'deployed', approvers: ['system:deadline'] });
-  expect(stack.registry.aliasHistory('gov-auto-approve')).toEqual([expect.objectContaining({ toVersion: 1, actor: 'system:deadline' })]);
+  expect(await stack.registry.aliasHistory('gov-auto-approve')).toEqual([expect.objectContaining({ toVersion: 1, actor: 'system:deadline' })]);
   await saveHistoryIfAsked(handle, 'lifecycle-deadline-auto-approve.json');
 });
 
@@ -67,7 +66,7 @@ test('machine gate first: failing absolute or change-vs-champion thresholds neve
   const failing = await startLifecycle(stack.client, stack.config, { spec: spec('gov-machine-gate', { thresholds: { minAccuracy: 0.99 } }), requestedBy: 'rita' });
   await sendDecision(stack.client, failing.workflowId, 'approve', { approver: 'alice' });
   expect(await failing.handle.result()).toMatchObject({ outcome: 'not-blessed', evaluation: { blessed: false, checks: [{ name: 'min-accuracy', passed: false }] } });
-  const refused = audit(failing.workflowId);
+  const refused = (await audit(failing.workflowId));
   expect(refused.map((e) => e.kind)).not.toContain('approval.requested');
   expect(refused.find((e) => e.kind === 'machine-gate.not-blessed')?.details['checks']).toEqual([expect.objectContaining({ name: 'min-accuracy', passed: false })]);
   await saveHistoryIfAsked(failing.handle, 'lifecycle-not-blessed.json');

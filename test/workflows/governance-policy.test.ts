@@ -1,7 +1,6 @@
 import { sign } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { DecisionRefusedError, describeLifecycle, sendDecision, startLifecycle, submitDecision, waitForStage } from '../../src/client';
-import { SqliteAuditLog } from '../../src/adapters';
 import { canonicalDecisionPayload, modelSpecSchema, type ApprovalPolicyInput, type DecideRequest, type ModelSpec } from '../../src/domain';
 import { startStack, workflowBundle, type TestStack } from '../support/stack';
 import { saveHistoryIfAsked } from '../support/histories';
@@ -20,7 +19,7 @@ afterAll(async () => stack?.close());
 
 const spec = (name: string, approval: ApprovalPolicyInput): ModelSpec => modelSpecSchema.parse(weatherSpec({ name, approval }));
 const twoStage: ApprovalPolicyInput = { stages: [{ name: 'ml-review', roles: ['ml-lead'], quorum: 2 }, { name: 'risk', roles: ['risk'] }], fourEyes: true };
-const audit = (workflowId: string) => new SqliteAuditLog(stack.registry.db).list({ workflowId });
+const audit = (workflowId: string) => stack.registry.audit.list({ workflowId });
 
 async function startAwaiting(name: string, approval: ApprovalPolicyInput) {
   const started = await startLifecycle(stack.client, stack.config, { spec: spec(name, approval), requestedBy: 'rita', reason: `governance test ${name}` });
@@ -73,10 +72,10 @@ test('signals: quorum, four-eyes, eligibility, duplicates and separation of stag
     ['approve', 'dave', 'risk'],
   ]);
   expect(status?.decisions[1]?.reason).toBe('four-eyes rule: rita requested this run and may not approve it');
-  expect(stack.registry.decisionsFor('gov-signals', 1).map((d) => [d.decision, d.approver])).toEqual([['approve', 'alice'], ['approve', 'bob'], ['approve', 'dave']]);
-  expect(stack.registry.aliasHistory('gov-signals')).toEqual([expect.objectContaining({ toVersion: 1, actor: 'alice, bob, dave', workflowId })]);
+  expect((await stack.registry.decisionsFor('gov-signals', 1)).map((d) => [d.decision, d.approver])).toEqual([['approve', 'alice'], ['approve', 'bob'], ['approve', 'dave']]);
+  expect(await stack.registry.aliasHistory('gov-signals')).toEqual([expect.objectContaining({ toVersion: 1, actor: 'alice, bob, dave', workflowId })]);
 
-  const trail = audit(workflowId);
+  const trail = (await audit(workflowId));
   expect(trail.filter((e) => e.kind.startsWith('decision.')).map((e) => [e.kind, e.actor, e.details['code'] ?? e.details['stage']])).toEqual(
     status?.decisions.map((d) => [d.accepted ? 'decision.accepted' : 'decision.refused', d.approver, d.accepted ? d.stage : d.code]),
   );
@@ -115,7 +114,7 @@ test('Update "decide": the validator refuses at once and records nothing; accept
     ['reject', 'carol', 'update'],
   ]);
   await saveHistoryIfAsked(handle, 'lifecycle-update-decide.json');
-  expect(audit(workflowId).filter((e) => e.kind.startsWith('decision.')).map((e) => [e.kind, e.actor, e.details['via']])).toEqual([
+  expect((await audit(workflowId)).filter((e) => e.kind.startsWith('decision.')).map((e) => [e.kind, e.actor, e.details['via']])).toEqual([
     ['decision.accepted', 'alice', 'update'],
     ['decision.accepted', 'bob', 'update'],
     ['decision.accepted', 'carol', 'update'],
@@ -155,7 +154,7 @@ test('signatures: unsigned, forged, replayed and keyless decisions are refused; 
     ['alice', 'signed:true'],
     ['carol', 'signed:true'],
   ]);
-  expect(audit(workflowId).filter((e) => e.kind === 'decision.refused').map((e) => e.details['code'])).toEqual(['unsigned', 'bad-signature', 'bad-signature', 'bad-signature', 'no-key']);
+  expect((await audit(workflowId)).filter((e) => e.kind === 'decision.refused').map((e) => e.details['code'])).toEqual(['unsigned', 'bad-signature', 'bad-signature', 'bad-signature', 'no-key']);
 
   // Verification runs in the workflow sandbox and is deterministic: the run replays from its history.
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), workflowId);
@@ -165,5 +164,5 @@ test('a policy the directory cannot satisfy closes the gate at once, rejected by
   const { workflowId, handle } = await startLifecycle(stack.client, stack.config, { spec: spec('gov-impossible', { stages: [{ name: 'risk', roles: ['risk'], quorum: 3 }] }), requestedBy: 'rita' });
   const result = await handle.result();
   expect(result).toMatchObject({ outcome: 'rejected', decision: { approver: 'system:policy', via: 'policy', comment: expect.stringMatching(/cannot be satisfied: stage "risk" needs 3 approval\(s\) but only 2 eligible approver\(s\) \(carol, dave\)/) } });
-  expect(audit(workflowId).map((e) => e.kind)).toEqual(['lifecycle.requested', 'machine-gate.blessed', 'approval.requested', 'approval.closed']);
+  expect((await audit(workflowId)).map((e) => e.kind)).toEqual(['lifecycle.requested', 'machine-gate.blessed', 'approval.requested', 'approval.closed']);
 });

@@ -102,7 +102,7 @@ test('grid search, 2 at a time: trials scored on validation rows, the best one t
   expect(await child.result()).toMatchObject({ index: 2, metrics: search.trials[2]?.metrics });
 
   // The registry keeps every trial's params and metric with the version; the candidate used the best params.
-  const params = stack.registry.getVersion(name, 1).params as Record<string, unknown>;
+  const params = (await stack.registry.getVersion(name, 1)).params as Record<string, unknown>;
   expect(params).toMatchObject({ params: { max_iter: 300, C: 1, class_weight: null } });
   expect(params['hyperSearch']).toEqual(JSON.parse(JSON.stringify(search)));
 

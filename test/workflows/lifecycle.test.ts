@@ -38,17 +38,17 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
   expect(waiting.evaluation?.champion).toBeNull();
   expect(waiting.dataset?.rowCount).toBe(2922);
 
-  const registered = stack.registry.getVersion('weather-approve', 1);
+  const registered = await stack.registry.getVersion('weather-approve', 1);
   expect(registered).toMatchObject({ status: 'pending_approval', workflowId, runId, requestedBy: 'test-suite', codeVersion: 'test', datasetId: waiting.dataset?.id });
 
   await sendDecision(stack.client, workflowId, 'approve', { approver: 'alice', comment: 'looks good' });
   const result = await handle.result();
   expect(result).toMatchObject({ outcome: 'deployed', version: 1, decision: { kind: 'approve', approver: 'alice', comment: 'looks good' } });
 
-  expect(stack.registry.getVersion('weather-approve', 1).status).toBe('deployed');
-  expect(stack.registry.findByAlias('weather-approve', 'production')?.version).toBe(1);
-  expect(stack.registry.decisionsFor('weather-approve', 1)).toEqual([expect.objectContaining({ decision: 'approve', approver: 'alice' })]);
-  expect(stack.registry.aliasHistory('weather-approve')).toEqual([expect.objectContaining({ fromVersion: null, toVersion: 1, actor: 'alice', workflowId })]);
+  expect((await stack.registry.getVersion('weather-approve', 1)).status).toBe('deployed');
+  expect((await stack.registry.findByAlias('weather-approve', 'production'))?.version).toBe(1);
+  expect(await stack.registry.decisionsFor('weather-approve', 1)).toEqual([expect.objectContaining({ decision: 'approve', approver: 'alice' })]);
+  expect(await stack.registry.aliasHistory('weather-approve')).toEqual([expect.objectContaining({ fromVersion: null, toVersion: 1, actor: 'alice', workflowId })]);
   // The memo (shown on the run's UI page): model, version once registered, requester, spec source.
   expect((await handle.describe()).memo).toEqual({ kind: 'lifecycle', model: 'weather-approve', version: 1,
     requestedBy: 'test-suite', specSource: 'specs/weather-approve.json' });
@@ -72,7 +72,7 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
   await sendDecision(stack.client, second.workflowId, 'approve', { approver: 'bob' });
   await second.handle.result();
   expect((await predict('weather-approve', [{ location: 'New York', precipitation: 0, temp_max: 30, temp_min: 20, wind: 2 }])).body.version).toBe(2);
-  expect(stack.registry.aliasHistory('weather-approve').map((h) => [h.fromVersion, h.toVersion])).toEqual([[null, 1], [1, 2]]);
+  expect((await stack.registry.aliasHistory('weather-approve')).map((h) => [h.fromVersion, h.toVersion])).toEqual([[null, 1], [1, 2]]);
 });
 
 test('reject path: records the rejection, deploys nothing, and refuses decisions once closed', async () => {
@@ -83,8 +83,8 @@ test('reject path: records the rejection, deploys nothing, and refuses decisions
   await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol', comment: 'not yet' });
   const result = await handle.result();
   expect(result).toMatchObject({ outcome: 'rejected', version: 1, decision: { kind: 'reject', approver: 'carol' } });
-  expect(stack.registry.getVersion('weather-reject', 1).status).toBe('rejected');
-  expect(stack.registry.findByAlias('weather-reject', 'production')).toBeNull();
+  expect((await stack.registry.getVersion('weather-reject', 1)).status).toBe('rejected');
+  expect(await stack.registry.findByAlias('weather-reject', 'production')).toBeNull();
   expect((await predict('weather-reject', [{ location: 'Seattle', precipitation: 0, temp_max: 1, temp_min: 0, wind: 1 }])).status).toBe(404);
   const view = await describeLifecycle(stack.client, workflowId);
   expect(view.status?.stage).toBe('rejected');
@@ -128,7 +128,7 @@ test('bad data: a dataset failing validation ends the run with DatasetInvalid an
   expect(cause.type).toBe(FailureType.DatasetInvalid);
   expect(cause.message).toMatch(/precipitation: range/);
   expect(cause.message).toMatch(/location: categories — unexpected values: Atlantis/);
-  expect(stack.registry.listVersions('weather-bad-data')).toEqual([]);
+  expect(await stack.registry.listVersions('weather-bad-data')).toEqual([]);
 });
 
 test('missing dataset: a non-retryable DatasetNotFound, not a retry loop', async () => {

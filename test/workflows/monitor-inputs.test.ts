@@ -21,12 +21,12 @@ afterAll(async () => stack?.close());
 test('labels: realized accuracy on labelled traffic is compared with evaluation; a drop past maxDrop retrains on performance', async () => {
   const model = uniqueModel('mon-perf');
   const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s', performance: { metric: 'accuracy', maxDrop: 0.1, minLabels: 30 } }));
-  const evaluated = stack.registry.getVersion(model, version).metrics.accuracy;
+  const evaluated = (await stack.registry.getVersion(model, version)).metrics.accuracy;
 
   const honest = await serve(stack, model, await weatherRows('Seattle', 300));
   await ingestLabels(stack.predictions, labelsCsv(honest));
   const first = await monitorOnce(stack, model);
-  const firstReport = stack.monitoring.getReport(first.reportId)?.report;
+  const firstReport = (await stack.monitoring.getReport(first.reportId))?.report;
   const expectedAccuracy = honest.filter((p) => p.predicted === p.truth).length / honest.length;
   expect(firstReport?.performance).toMatchObject({ judged: true, labelledRows: 300, expected: evaluated, degraded: false });
   expect(firstReport?.performance?.realized?.accuracy).toBeCloseTo(expectedAccuracy, 10);
@@ -36,7 +36,7 @@ test('labels: realized accuracy on labelled traffic is compared with evaluation;
   const contradicted = (await serve(stack, model, await weatherRows('Seattle', 300, 300))).map((p) => ({ ...p, truth: p.predicted === 'fog' ? 'snow' : 'fog' }));
   await ingestLabels(stack.predictions, labelsCsv(contradicted));
   const second = await monitorOnce(stack, model);
-  const secondReport = stack.monitoring.getReport(second.reportId)?.report;
+  const secondReport = (await stack.monitoring.getReport(second.reportId))?.report;
   expect(secondReport?.performance?.labelledRows).toBe(600);
   expect(secondReport?.performance?.realized?.accuracy).toBeCloseTo((expectedAccuracy * 300) / 600, 10);
   expect(secondReport?.drift.dataset.datasetDrift).toBe(false);
@@ -57,14 +57,14 @@ test('empty window and too few rows: a report that says it could not judge, and 
   const empty = await monitorOnce(stack, model);
   expect(empty.verdict).toBe('not-judged');
   expect(empty.retrain).toMatchObject({ action: 'none', detail: 'nothing could be judged: no predictions in the window' });
-  const report = stack.monitoring.getReport(empty.reportId)?.report;
+  const report = (await stack.monitoring.getReport(empty.reportId))?.report;
   expect(report?.drift.features.every((f) => !f.judged && f.reason === 'no predictions in the window')).toBe(true);
   expect(report?.performance).toMatchObject({ judged: false, reason: 'no labelled predictions in the window' });
 
   await serve(stack, model, await weatherRows('New York', 10));
   const few = await monitorOnce(stack, model);
   expect(few.verdict).toBe('not-judged');
-  expect(stack.monitoring.getReport(few.reportId)?.report.drift.reason).toBe('only 10 predictions in the window (minimum 30)');
+  expect((await stack.monitoring.getReport(few.reportId))?.report.drift.reason).toBe('only 10 predictions in the window (minimum 30)');
 });
 
 test('a feature missing from the log and NaN/Inf values are reported; the rest is still judged', async () => {
@@ -91,7 +91,7 @@ test('a feature missing from the log and NaN/Inf values are reported; the rest i
   writeFileSync(join(dir, predictionLogLayout.fileName(predictionLogLayout.hourKey(at), 'foreign')), `${lines.join('\n')}\n{"requestId": "torn`);
 
   const result = await monitorOnce(stack, model);
-  const report = stack.monitoring.getReport(result.reportId)?.report;
+  const report = (await stack.monitoring.getReport(result.reportId))?.report;
   expect(report?.rows).toBe(100);
   expect(report?.problems).toEqual(expect.arrayContaining(['wind: missing from every prediction in the window', 'temp_max: 8 NaN/Inf values, left out of the test']));
   const wind = report?.drift.features.find((f) => f.feature === 'wind');
@@ -151,6 +151,6 @@ test('retrain data that cannot be read: the outcome "failed" is stored with the 
   const cause = err.cause as ApplicationFailure;
   expect(cause.type).toBe(FailureType.DatasetNotFound);
   expect(cause.nonRetryable).toBe(true);
-  const [report] = stack.monitoring.listReports(model);
+  const [report] = await stack.monitoring.listReports(model);
   expect(report).toMatchObject({ verdict: 'drift', retrain: { action: 'failed', kind: 'drift', detail: expect.stringMatching(/the retrain data could not be prepared: dataset not found: \/.*\/fresh-export\.csv/) } });
 });

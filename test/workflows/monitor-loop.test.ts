@@ -20,7 +20,7 @@ afterAll(async () => stack?.close());
  */
 async function expectRetrainEvidence(model: string, reportId: string): Promise<void> {
   const id = retrainWorkflowId(model);
-  const stored = stack.monitoring.getReport(reportId)!.report;
+  const stored = (await stack.monitoring.getReport(reportId))!.report;
   const status = await waitForStage(stack.client, id, ['awaiting-approval']);
   expect(status.evidence).toMatchObject({ reportId, verdict: 'drift', version: 1, rows: stored.rows });
   expect(status.evidence?.drift.features).toEqual(
@@ -58,13 +58,13 @@ async function rejectRetrain(model: string): Promise<void> {
 test('no drift: Seattle traffic against a Seattle model is judged ok and starts nothing', async () => {
   const model = uniqueModel('mon-ok');
   const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s' }));
-  expect(stack.monitoring.getProfile(model, version)?.profiles.rows).toBeGreaterThan(1000);
+  expect((await stack.monitoring.getProfile(model, version))?.profiles.rows).toBeGreaterThan(1000);
   await serve(stack, model, await weatherRows('Seattle', 300));
 
   const result = await monitorOnce(stack, model);
   expect(result.verdict).toBe('ok');
   expect(result.retrain).toMatchObject({ action: 'none', detail: 'no drift or degradation' });
-  const stored = stack.monitoring.getReport(result.reportId);
+  const stored = await stack.monitoring.getReport(result.reportId);
   expect(stored?.report.rows).toBe(300);
   expect(stored?.report.drift.judged).toBe(true);
   expect(stored?.report.drift.dataset.driftedShare).toBeLessThan(0.5);
@@ -89,7 +89,7 @@ test('drift: New York traffic starts one retraining child with the report id; a 
   expect(child.reason).toMatch(/drift in \d\/4 features/);
   expect(child.reason).toMatch(/\d+ base \+ 200 labelled rows/);
   // The retrain trained on the Seattle snapshot plus the 200 labelled New York predictions.
-  expect(child.dataset?.rowCount).toBe(stack.registry.getVersion(model, 1).datasetRows + 200);
+  expect(child.dataset?.rowCount).toBe((await stack.registry.getVersion(model, 1)).datasetRows + 200);
   await expectRetrainEvidence(model, first.reportId);
 
   // Another window with the same traffic: the retrain id is taken, so Temporal refuses a second child.
@@ -98,12 +98,12 @@ test('drift: New York traffic starts one retraining child with the report id; a 
   expect(second.verdict).toBe('drift');
   expect(second.retrain.action).toBe('already-running');
   expect(second.retrain.detail).toMatch(/a retrain is already running/);
-  expect(stack.monitoring.getReport(second.reportId)?.row.retrain?.action).toBe('already-running');
+  expect((await stack.monitoring.getReport(second.reportId))?.row.retrain?.action).toBe('already-running');
 
   // Approving the child deploys v2: the loop closes.
   await sendDecision(stack.client, retrainWorkflowId(model), 'approve', { approver: 'test-suite' });
   expect(await lifecycleHandle(stack.client, retrainWorkflowId(model)).result()).toMatchObject({ outcome: 'deployed', version: 2 });
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(2);
+  expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(2);
   const view = await describeLifecycle(stack.client, retrainWorkflowId(model));
   expect(view.status?.trigger).toBe('drift');
 });

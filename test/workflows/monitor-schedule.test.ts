@@ -93,10 +93,10 @@ test('mlops monitor: start, pause, resume, run (drift → retraining child), sta
   expect(backfill.code).toBe(0);
   const ends = [new Date(base - 2 * hour).toISOString(), new Date(base - hour).toISOString()];
   const deadline = Date.now() + 60_000;
-  let past = stack.monitoring.listReports(model).filter((r) => ends.includes(r.windowEnd));
+  let past = (await stack.monitoring.listReports(model)).filter((r) => ends.includes(r.windowEnd));
   while (past.length < 2 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
-    past = stack.monitoring.listReports(model).filter((r) => ends.includes(r.windowEnd));
+    past = (await stack.monitoring.listReports(model)).filter((r) => ends.includes(r.windowEnd));
   }
   expect(past.map((r) => [r.windowEnd, r.verdict, r.rows]).sort()).toEqual(ends.map((e) => [e, 'not-judged', 0]));
 

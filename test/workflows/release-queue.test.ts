@@ -1,4 +1,4 @@
-import { ArtifactStore, DeploymentStore, SqliteAuditLog } from '../../src/adapters';
+import { ArtifactStore } from '../../src/adapters';
 import {
   inState,
   queryDeployment,
@@ -10,7 +10,7 @@ import {
   waitForDeployment,
   waitForStage,
 } from '../../src/client';
-import { modelSpecSchema, type LifecycleStatus } from '../../src/domain';
+import { modelSpecSchema, type LifecycleStatus, type DeploymentLedger } from '../../src/domain';
 import type { BuiltinTraining } from '../../src/domain';
 import { stageAttribute } from '../../src/workflows/search-attributes';
 import { startStack, type TestStack } from '../support/stack';
@@ -19,11 +19,11 @@ import { registerTrainedVersion } from '../support/versions';
 import { saveHistoryIfAsked } from '../support/histories';
 
 let stack: TestStack;
-let deployments: DeploymentStore;
+let deployments: DeploymentLedger;
 beforeAll(async () => {
   stack = await startStack('queue');
   await stack.startWorker();
-  deployments = new DeploymentStore(stack.registry.db);
+  deployments = stack.registry.deployments;
 });
 afterAll(async () => stack?.close());
 
@@ -41,7 +41,7 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '1h' }, guards: quickGuards };
   const blocker = await startDeployment(stack.client, stack.config, { model, version: 2, actor: 'test-suite', deployment: canary }, `queue-v2-${Date.now().toString(36)}`);
   await waitForDeployment(stack.client, blocker.workflowId, inState('canary'));
-  const blockerId = deployments.running(model)?.id;
+  const blockerId = (await deployments.running(model))?.id;
 
   const spec = modelSpecSchema.parse(weatherSpec({ name: model, training: { ...(weatherSpec().training as BuiltinTraining), epochs: 20 } }));
   const runs = await Promise.all(Array.from({ length: 10 }, () => startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' })));
@@ -69,7 +69,7 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   expect(await rollback.result()).toMatchObject({ outcome: 'promoted', kind: 'rollback', toVersion: 1 });
 
   // First come, first served: each ran after the one before it, from the production version that one left.
-  const after = deployments.list(model).reverse().filter((d) => d.id > (blockerId ?? 0));
+  const after = (await deployments.list(model)).reverse().filter((d) => d.id > (blockerId ?? 0));
   expect(after).toHaveLength(11);
   expect(after.map((d) => d.state)).toEqual(after.map(() => 'promoted'));
   expect(after.every((d) => d.queuedAt !== null)).toBe(true);
@@ -77,15 +77,34 @@ test('ten versions of one model approved while its canary runs: all queue, none 
   expect(after.slice(0, 10).map((d) => d.toVersion).sort((a, b) => a - b)).toEqual(results.map((r) => r.version).sort((a, b) => (a ?? 0) - (b ?? 0)));
   expect(after[10]).toMatchObject({ kind: 'rollback', toVersion: 1 });
   // The rule's winner: the last to join the queue (here the rollback) is production.
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(1);
-  expect(stack.registry.listVersions(model).filter((v) => v.status === 'approved' || v.status === 'failed')).toEqual([]);
+  expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(1);
+  expect((await stack.registry.listVersions(model)).filter((v) => v.status === 'approved' || v.status === 'failed')).toEqual([]);
   expect((await queryDeployment(stack.client, rollback.workflowId)).state).toBe('promoted');
 
   // Each lifecycle ended deployed, having shown `queued` and then `deploying`; no failure anywhere in the trail.
   const finalStatus = await Promise.all(runs.map((r) => r.handle.query<LifecycleStatus>('status')));
   expect(finalStatus.map((s) => [s.stage, s.waitingFor])).toEqual(runs.map(() => ['deployed', undefined]));
-  expect(new SqliteAuditLog(stack.registry.db).list({ model }).filter((e) => e.kind === 'lifecycle.failed')).toEqual([]);
+  expect((await stack.registry.audit.list({ model })).filter((e) => e.kind === 'lifecycle.failed')).toEqual([]);
 
   await saveHistoryIfAsked(runs[0]?.handle as NonNullable<(typeof runs)[0]>['handle'], 'lifecycle-queued-release.json');
   await saveHistoryIfAsked(stack.client.workflow.getHandle(rollback.workflowId), 'deployment-queued-rollback.json');
 }, 600_000);
+
+test('a rollback closes, inside its own workflow, the row a terminated deployment left running, then runs at once', async () => {
+  const model = 'stale-weather';
+  const artifacts = new ArtifactStore(stack.config.artifactDir);
+  for (let i = 0; i < 2; i++) await registerTrainedVersion(stack.registry, artifacts, { model });
+  await (await startDeployment(stack.client, stack.config, { model, version: 1, actor: 'test-suite' }, `stale-v1-${Date.now().toString(36)}`)).result();
+  const canary = { strategy: 'canary' as const, canary: { steps: [10, 100], bake: '1h' }, guards: quickGuards };
+  const dead = await startDeployment(stack.client, stack.config, { model, version: 2, actor: 'test-suite', deployment: canary }, `stale-v2-${Date.now().toString(36)}`);
+  await waitForDeployment(stack.client, dead.workflowId, inState('canary'));
+  await stack.client.workflow.getHandle(dead.workflowId).terminate('test: a deployment killed without an outcome');
+  expect(await deployments.running(model)).toMatchObject({ workflowId: dead.workflowId, state: 'running' });
+
+  const rollback = await startRollback(stack.client, stack.config, { model, version: 1, actor: 'oncall', reason: 'stuck canary' });
+  expect(await rollback.result()).toMatchObject({ outcome: 'promoted' });
+  const rows = await deployments.list(model);
+  expect(rows.find((r) => r.workflowId === dead.workflowId)).toMatchObject({ state: 'failed',
+    outcomeReason: `workflow ${dead.workflowId} ended (TERMINATED) without recording an outcome` });
+  expect(rows[0]).toMatchObject({ kind: 'rollback', state: 'promoted', queuedAt: null });
+});

@@ -73,7 +73,7 @@ test('lifecycle to deployment: snapshot and artifact in the bucket, s3:// URIs i
   await sendDecision(stack.client, workflowId, 'approve', { approver: 'test-suite' });
   expect(await handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
 
-  const row = stack.registry.getVersion(model, 1);
+  const row = await stack.registry.getVersion(model, 1);
   expect(row.datasetPath).toMatch(new RegExp(`^s3://${bucket}/${prefix}/snapshots/[0-9a-f]{64}\\.parquet$`));
   expect(row.artifactPath).toBe(`s3://${bucket}/${prefix}/artifacts/${model}/${row.artifactSha256}.json`);
   const keys = await listKeys(endpoint, bucket, prefix);
@@ -108,7 +108,7 @@ test('monitor run: prediction log, labels and retrain data in the bucket; the re
   expect(report.retrain).toMatchObject({ action: 'started', workflowId: retrainWorkflowId(model) });
   const child = await waitForStage(stack.client, retrainWorkflowId(model), ['awaiting-approval']);
   expect(child.dataset?.sourcePath).toMatch(new RegExp(`^s3://${bucket}/${prefix}/retrain/${model}/.+\\.parquet$`));
-  expect(child.dataset?.rowCount).toBe(stack.registry.getVersion(model, 1).datasetRows + 200);
+  expect(child.dataset?.rowCount).toBe((await stack.registry.getVersion(model, 1)).datasetRows + 200);
 
   const keys = await listKeys(endpoint, bucket, prefix);
   for (const folder of ['predictions', 'labels', 'retrain']) expect(keys.some((k) => k.startsWith(`${prefix}/${folder}/`))).toBe(true);

@@ -90,7 +90,7 @@ test(`${cases.length} injection and traversal attempts are refused as SpecInvali
   });
   expect(readdirSync(outside).sort()).toEqual(['secret.csv']);
   expect(readdirSync(stack.config.snapshotDir).filter((f) => f.endsWith('.parquet'))).toEqual([]);
-  for (let i = 1; i <= cases.length; i++) expect(stack.registry.listVersions(`attack-${i}`)).toEqual([]);
+  for (let i = 1; i <= cases.length; i++) expect(await stack.registry.listVersions(`attack-${i}`)).toEqual([]);
 });
 
 test('an allowed filter selects the rows it says', async () => {

@@ -46,7 +46,7 @@ test('model server restart mid-canary: the 20 % split comes back from the saved 
   expect(result.steps.map((s) => s.percent)).toEqual([20, 100]);
   expect(sent.versions[2]).toBeGreaterThan(0);
   expect((await queryDeployment(stack.client, workflowId)).state).toBe('promoted');
-  expect(stack.registry.findByAlias(model, 'production')?.version).toBe(2);
+  expect((await stack.registry.findByAlias(model, 'production'))?.version).toBe(2);
 
   // A split whose rollout is over is never resumed: after another restart v2 serves everything.
   await stack.restartServer();

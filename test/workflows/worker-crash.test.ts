@@ -65,7 +65,7 @@ test('SIGKILL of the worker mid-training: a new worker resumes from the checkpoi
     await sendDecision(stack.client, workflowId, 'approve', { approver: 'crash-test' });
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'deployed', version: 1 });
-    expect(stack.registry.listVersions('weather-crash')).toHaveLength(1);
+    expect(await stack.registry.listVersions('weather-crash')).toHaveLength(1);
     expect(second.output()).toMatch(/resuming training from checkpoint/);
 
     const history = await handle.fetchHistory();
@@ -84,8 +84,8 @@ test('SIGKILL of the worker mid-evaluation: the step is retried after a heartbea
   const fifo = join(tempDir('crash-eval'), 'champion.json');
   execFileSync('mkfifo', [fifo]);
   const champion = await registerTrainedVersion(stack.registry, artifacts, { model, artifactPath: fifo });
-  stack.registry.moveAlias({ modelName: model, alias: 'production', version: champion, actor: 'test-suite' });
-  const championBytes = await readFile(join(stack.config.artifactDir, model, `${stack.registry.getVersion(model, champion).artifactSha256}.json`));
+  await stack.registry.moveAlias({ modelName: model, alias: 'production', version: champion, actor: 'test-suite' });
+  const championBytes = await readFile(join(stack.config.artifactDir, model, `${(await stack.registry.getVersion(model, champion)).artifactSha256}.json`));
 
   const spec = modelSpecSchema.parse(weatherSpec({ name: model }));
   const first = spawnCompiled('src/workers/main.js', [], stack.env);
@@ -111,7 +111,7 @@ test('SIGKILL of the worker mid-evaluation: the step is retried after a heartbea
     expect(waiting.evaluation?.champion?.version).toBe(champion);
     await sendDecision(stack.client, workflowId, 'approve', { approver: 'crash-test' });
     expect(await handle.result()).toMatchObject({ outcome: 'deployed', version: champion + 1 });
-    expect(stack.registry.listVersions(model).filter((v) => v.workflowId === workflowId)).toHaveLength(1);
+    expect((await stack.registry.listVersions(model)).filter((v) => v.workflowId === workflowId)).toHaveLength(1);
 
     // Recovery came from the heartbeat timeout (seconds), not the step's start-to-close timeout (30 min).
     const events = (await handle.fetchHistory()).events ?? [];

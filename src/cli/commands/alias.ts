@@ -31,33 +31,33 @@ export const aliasCommand: Command = {
     const options = { as: { type: 'string' }, reason: { type: 'string' } } as const;
     const { values, positionals } = parseCommandArgs(argv, options, ['action', 'model', 'args...']);
     const [action, model, ...rest] = positionals as [string, string, ...string[]];
-    const registry = ctx.registry();
+    const registry = await ctx.registry();
     const actor = (values['as'] as string | undefined) ?? userInfo().username;
     const reason = values['reason'] as string | undefined;
     if (action === 'set') {
       if (rest.length !== 2) throw new UsageError('expected <model> <alias> <version>');
       const alias = checkAlias(rest[0], model);
       const version = parseVersionArg(rest[1] as string);
-      if (registry.findByAlias(model, alias)?.version === version) {
+      if ((await registry.findByAlias(model, alias))?.version === version) {
         ctx.out(`${model}: ${alias} is already v${version}`);
         return 0;
       }
-      const { from } = registry.moveAlias({ modelName: model, alias, version, actor, ...(reason ? { reason } : {}) });
+      const { from } = await registry.moveAlias({ modelName: model, alias, version, actor, ...(reason ? { reason } : {}) });
       ctx.out(`${model}: ${alias} ${from === null ? 'set to' : `moved v${from} →`} v${version}`);
       return 0;
     }
     if (action === 'delete') {
       if (rest.length !== 1) throw new UsageError('expected <model> <alias>');
       const alias = checkAlias(rest[0], model);
-      const { from } = registry.deleteAlias({ modelName: model, alias, actor, ...(reason ? { reason } : {}) });
+      const { from } = await registry.deleteAlias({ modelName: model, alias, actor, ...(reason ? { reason } : {}) });
       if (from === null) throw new Error(`${model} has no alias "${alias}"`);
       ctx.out(`${model}: ${alias} deleted (was v${from})`);
       return 0;
     }
     if (action === 'list') {
       if (rest.length) throw new UsageError('expected <model>');
-      const aliases = registry.listAliases(model);
-      const history = registry.aliasMoves(model);
+      const aliases = await registry.listAliases(model);
+      const history = await registry.aliasMoves(model);
       if (values['json']) {
         ctx.json({ model, aliases, history });
         return 0;

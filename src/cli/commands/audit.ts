@@ -1,4 +1,3 @@
-import { SqliteAuditLog } from '../../adapters';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { table } from '../format';
@@ -25,7 +24,7 @@ export const auditCommand: Command = {
   usage: 'mlops audit [--model <name>] [--workflow <workflowId>] [--json]',
   async run(argv, ctx) {
     const { values } = parseCommandArgs(argv, { model: { type: 'string' }, workflow: { type: 'string' } }, []);
-    const events = new SqliteAuditLog(ctx.registry().db).list({
+    const events = await (await ctx.registry()).audit.list({
       ...(values['model'] ? { model: values['model'] as string } : {}),
       ...(values['workflow'] ? { workflowId: values['workflow'] as string } : {}),
     });

@@ -1,4 +1,4 @@
-import { MonitoringRegistry, VersionNotFoundError } from '../../adapters';
+import { VersionNotFoundError } from '../../domain';
 import { compareVersions, type VersionComparison } from '../../domain';
 import { UsageError, parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -64,17 +64,16 @@ export const compareCommand: Command = {
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${v}" is not a version number`);
       return n;
     }) as [number, number];
-    const registry = ctx.registry();
+    const registry = await ctx.registry();
     let rows;
     try {
-      rows = [registry.getVersion(model, a), registry.getVersion(model, b)] as const;
+      rows = [await registry.getVersion(model, a), await registry.getVersion(model, b)] as const;
     } catch (err) {
       if (err instanceof VersionNotFoundError) throw new Error(err.message);
       throw err;
     }
-    const monitoring = new MonitoringRegistry(registry.db);
-    const profileOf = (version: number) => monitoring.getProfile(model, version)?.profiles ?? null;
-    const profiles = { a: profileOf(a), b: profileOf(b) };
+    const profileOf = async (version: number) => (await registry.monitoring.getProfile(model, version))?.profiles ?? null;
+    const profiles = { a: await profileOf(a), b: await profileOf(b) };
     const comparison = compareVersions(model, rows[0], rows[1], profiles);
     if (values['json']) ctx.json(comparison);
     else ctx.out(render(comparison).join('\n'));

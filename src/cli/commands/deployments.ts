@@ -1,4 +1,4 @@
-import { DeploymentStore, type DeploymentRow } from '../../adapters';
+import type { DeploymentRow } from '../../domain';
 import type { RolloutStep } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -29,11 +29,11 @@ export const deploymentsCommand: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, {}, ['model']);
     const model = positionals[0] as string;
-    const registry = ctx.registry();
-    const deployments = new DeploymentStore(registry.db).list(model);
-    const aliasHistory = registry.aliasHistory(model);
+    const registry = await ctx.registry();
+    const deployments = await registry.deployments.list(model);
+    const aliasHistory = await registry.aliasHistory(model);
     if (values['json']) {
-      ctx.json({ model, production: registry.findByAlias(model, 'production')?.version ?? null, deployments, aliasHistory });
+      ctx.json({ model, production: (await registry.findByAlias(model, 'production'))?.version ?? null, deployments, aliasHistory });
       return 0;
     }
     if (!deployments.length && !aliasHistory.length) {

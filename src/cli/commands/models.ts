@@ -1,4 +1,3 @@
-import { VersionTagStore } from '../../adapters';
 import { parseTagAssignment } from '../../domain';
 import { UsageError, parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -11,8 +10,8 @@ export const modelsCommand: Command = {
   async run(argv, ctx) {
     const options = { model: { type: 'string' }, tag: { type: 'string', multiple: true } } as const;
     const { values } = parseCommandArgs(argv, options, []);
-    const registry = ctx.registry();
-    const tagStore = new VersionTagStore(registry.db);
+    const registry = await ctx.registry();
+    const tagStore = registry.tags;
     const model = values['model'] as string | undefined;
     const filters = ((values['tag'] as unknown as string[] | undefined) ?? []).map((text) => {
       try {
@@ -22,11 +21,11 @@ export const modelsCommand: Command = {
       }
     });
     const key = (name: string, v: number) => `${name}@${v}`;
-    const tagged = filters.length ? tagStore.versionsTagged(filters, model) : null;
+    const tagged = filters.length ? await tagStore.versionsTagged(filters, model) : null;
     const wanted = tagged && new Set(tagged.map((m) => key(m.modelName, m.version)));
-    const versions = registry.listVersions(model).filter((v) => !wanted || wanted.has(key(v.modelName, v.version)));
-    const aliases = registry.listAliases(model);
-    const tags = tagStore.list(model);
+    const versions = (await registry.listVersions(model)).filter((v) => !wanted || wanted.has(key(v.modelName, v.version)));
+    const aliases = await registry.listAliases(model);
+    const tags = await tagStore.list(model);
     const tagsOf = (name: string, v: number) =>
       Object.fromEntries(tags.filter((t) => t.modelName === name && t.version === v).map((t) => [t.key, t.value]));
     if (values['json']) {

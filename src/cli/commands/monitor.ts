@@ -1,5 +1,4 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { MonitoringRegistry } from '../../adapters';
 import { describeMonitorSchedule, monitorScheduleHandle, startMonitorSchedule, triggerMonitorRun, ScheduleNotFoundError } from '../../client';
 import { monitorScheduleId, scheduleUiLink, workflowUiLink, type MonitorResult } from '../../domain';
 import { parseCommandArgs, requireDurationMs, requireString, UsageError } from '../args';
@@ -37,7 +36,7 @@ const subcommands: Record<string, Sub> = {
   async start(model, values, ctx) {
     const everyMs = requireDurationMs(values, 'every');
     if (everyMs < 1000) throw new UsageError('--every must be at least 1s');
-    if (!ctx.registry().findByAlias(model, 'production')) throw new Error(`${model} has no version in production; deploy one first (mlops run <spec>)`);
+    if (!(await (await ctx.registry()).findByAlias(model, 'production'))) throw new Error(`${model} has no version in production; deploy one first (mlops run <spec>)`);
     try {
       await startMonitorSchedule(await ctx.client(), ctx.config, { model, everyMs, paused: Boolean(values['paused']), ...(values['note'] ? { note: String(values['note']) } : {}) });
     } catch (err) {
@@ -71,7 +70,7 @@ const subcommands: Record<string, Sub> = {
     const schedule = await describeMonitorSchedule(await ctx.client(), model);
     const limit = values['reports'] ? Number(values['reports']) : 10;
     if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--reports must be a whole number');
-    const reports = new MonitoringRegistry(ctx.registry().db).listReports(model, limit);
+    const reports = await (await ctx.registry()).monitoring.listReports(model, limit);
     if (values['json']) {
       ctx.json({ schedule, reports, ui: schedule ? scheduleUiLink(ctx.config, schedule.scheduleId) : null });
       return 0;
@@ -109,7 +108,7 @@ const subcommands: Record<string, Sub> = {
     return 0;
   },
   async report(reportId, values, ctx) {
-    const found = new MonitoringRegistry(ctx.registry().db).getReport(reportId);
+    const found = await (await ctx.registry()).monitoring.getReport(reportId);
     if (!found) throw new Error(`no monitor report ${reportId}; list them with: mlops monitor status <model>`);
     if (values['json']) ctx.json({ ...found.report, retrain: found.row.retrain, workflowId: found.row.workflowId });
     else ctx.out(renderReport(found.report, found.row.retrain).join('\n'));

@@ -1,31 +1,24 @@
 import { userInfo } from 'node:os';
-import { DeploymentStore } from '../../adapters';
 import { deploymentHandle, startRollback } from '../../client';
-import { previousProductionVersion, workflowUiLink } from '../../domain';
+import { previousProductionVersion, workflowUiLink, type DeploymentLedger } from '../../domain';
 import { parseCommandArgs, UsageError } from '../args';
 import type { Command } from '../command';
 import type { CliContext } from '../context';
 
 /**
- * A deployment row left running or queued by a workflow that no longer runs (terminated, timed out) would hold
- * every later deployment of the model; it is closed as failed. Returns the live one this rollback queues behind.
+ * The live deployment this rollback will queue behind, if any — read only: rows of workflows that ended
+ * without an outcome are closed by the rollback's own deployment workflow, not by the CLI.
  */
-async function clearStaleDeployments(ctx: CliContext, store: DeploymentStore, model: string): Promise<string | null> {
-  const rows = [store.running(model), ...store.queued(model)].filter((r) => r !== null);
-  let ahead: string | null = null;
+async function liveDeploymentAhead(ctx: CliContext, store: DeploymentLedger, model: string): Promise<string | null> {
+  const rows = [await store.running(model), ...(await store.queued(model))].filter((r) => r !== null);
   for (const row of rows) {
     const execution = await deploymentHandle(await ctx.client(), row.workflowId)
       .describe()
       .then((d) => d.status.name)
       .catch(() => 'NOT_FOUND');
-    if (execution !== 'RUNNING') {
-      const reason = `workflow ${row.workflowId} ended (${execution}) without recording an outcome`;
-      store.finish(row.id, 'failed', reason, row.steps);
-    } else {
-      ahead ??= `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
-    }
+    if (execution === 'RUNNING') return `deployment #${row.id} (${row.kind} of v${row.toVersion}, ${row.state}, workflow ${row.workflowId})`;
   }
-  return ahead;
+  return null;
 }
 
 export const rollbackCommand: Command = {
@@ -35,20 +28,20 @@ export const rollbackCommand: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, { to: { type: 'string' }, as: { type: 'string' }, reason: { type: 'string' } }, ['model']);
     const model = positionals[0] as string;
-    const registry = ctx.registry();
-    const current = registry.findByAlias(model, 'production');
+    const registry = await ctx.registry();
+    const current = await registry.findByAlias(model, 'production');
     if (!current) throw new Error(`no version of ${model} is in production`);
     let target: number | null;
     if (values['to'] !== undefined) {
       target = Number(values['to']);
       if (!Number.isInteger(target) || target < 1) throw new UsageError(`--to must be a version number, got "${String(values['to'])}"`);
     } else {
-      target = previousProductionVersion(registry.aliasHistory(model), current.version);
+      target = previousProductionVersion(await registry.aliasHistory(model), current.version);
       if (target === null) throw new Error(`${model} v${current.version} is the first version ever in production; name a version with --to`);
     }
     if (target === current.version) throw new Error(`${model} v${target} is already in production`);
-    registry.getVersion(model, target);
-    const ahead = await clearStaleDeployments(ctx, new DeploymentStore(registry.db), model);
+    await registry.getVersion(model, target);
+    const ahead = await liveDeploymentAhead(ctx, registry.deployments, model);
 
     const actor = (values['as'] as string | undefined) ?? userInfo().username;
     const reason = (values['reason'] as string | undefined) ?? `rollback from v${current.version} to v${target}`;
@@ -60,7 +53,7 @@ export const rollbackCommand: Command = {
     }
     const result = await handle.result();
     if (values['json']) ctx.json({ workflowId: handle.workflowId, ui, ...result });
-    else ctx.out(`${result.outcome === 'promoted' ? '✔' : '✗'} ${model}: production is v${registry.findByAlias(model, 'production')?.version} (deployment #${result.deploymentId}: ${result.reason})`);
+    else ctx.out(`${result.outcome === 'promoted' ? '✔' : '✗'} ${model}: production is v${(await registry.findByAlias(model, 'production'))?.version} (deployment #${result.deploymentId}: ${result.reason})`);
     return result.outcome === 'promoted' ? 0 : 1;
   },
 };

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { DeploymentStore } from '../../adapters';
 import { queryDeployment, sendRolloutCommand } from '../../client';
 import { rolloutCommandSchema, type RolloutCommandKind } from '../../domain';
 import { parseCommandArgs, UsageError } from '../args';
@@ -16,7 +15,7 @@ export const rolloutCommand: Command = {
     const action = positionals[0] as (typeof actions)[number];
     if (!actions.includes(action)) throw new UsageError(`unknown action "${action}" (${actions.join(', ')})`);
     const model = positionals[1] as string;
-    const running = new DeploymentStore(ctx.registry().db).running(model);
+    const running = await (await ctx.registry()).deployments.running(model);
     if (!running) throw new Error(`no deployment of ${model} is running (history: mlops deployments ${model})`);
     const client = await ctx.client();
     if (action !== 'status') {

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { VersionTagStore } from '../../adapters';
 import { parseTagAssignment, tagKeyProblem } from '../../domain';
 import { UsageError, parseCommandArgs, parseVersionArg } from '../args';
 import type { Command } from '../command';
@@ -30,11 +29,11 @@ export const tagCommand: Command = {
     }
     if (!assignments.length && !deletions.length) throw new UsageError('name at least one key=value or --delete <key>');
     const actor = (values['as'] as string | undefined) ?? userInfo().username;
-    const store = new VersionTagStore(ctx.registry().db);
+    const store = (await ctx.registry()).tags;
     // One registry transaction each; both refuse an unregistered version before changing anything.
-    const set = store.set({ modelName: model, version, tags, actor });
-    const deleted = deletions.length ? store.delete({ modelName: model, version, keys: deletions, actor }) : [];
-    const now = store.list(model).filter((t) => t.version === version);
+    const set = await store.set({ modelName: model, version, tags, actor });
+    const deleted = deletions.length ? await store.delete({ modelName: model, version, keys: deletions, actor }) : [];
+    const now = (await store.list(model)).filter((t) => t.version === version);
     if (values['json']) {
       ctx.json({ model, version, set, deleted, tags: Object.fromEntries(now.map((t) => [t.key, t.value])) });
       return 0;

@@ -1,4 +1,3 @@
-import { DeploymentStore, MonitoringRegistry, SqliteAuditLog } from '../../adapters';
 import { buildTimeline, workflowUiLink } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -11,13 +10,13 @@ export const timelineCommand: Command = {
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, {}, ['model']);
     const model = positionals[0] as string;
-    const registry = ctx.registry();
+    const registry = await ctx.registry();
     const entries = buildTimeline({
-      versions: registry.listVersions(model),
-      audit: new SqliteAuditLog(registry.db).list({ model }),
-      aliasMoves: registry.aliasMoves(model),
-      deployments: new DeploymentStore(registry.db).list(model),
-      reports: new MonitoringRegistry(registry.db).listReports(model, 10_000),
+      versions: await registry.listVersions(model),
+      audit: await registry.audit.list({ model }),
+      aliasMoves: await registry.aliasMoves(model),
+      deployments: await registry.deployments.list(model),
+      reports: await registry.monitoring.listReports(model, 10_000),
     }).map((e) => ({ ...e, ui: e.workflowId ? workflowUiLink(ctx.config, e.workflowId, e.runId ?? undefined) : null }));
     if (values['json']) {
       ctx.json({ model, entries });

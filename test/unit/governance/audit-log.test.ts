@@ -9,13 +9,12 @@ import {
   ApproverDirectoryError,
   ApproverDirectoryFiles,
   AuditConflictError,
-  SqliteAuditLog,
   SqliteRegistry,
   type NewVersion,
 } from '../../../src/adapters';
 import { createGovernanceActivities } from '../../../src/activities/governance-activities';
 import { typed } from '../../../src/activities/failures';
-import { FailureType, type AuditEventInput } from '../../../src/domain';
+import { FailureType, type AuditEventInput, type AuditLog } from '../../../src/domain';
 import { tempDir } from '../../support/paths';
 
 const event = (seq: number, over: Partial<AuditEventInput> = {}): AuditEventInput => ({
@@ -31,44 +30,44 @@ const event = (seq: number, over: Partial<AuditEventInput> = {}): AuditEventInpu
 
 describe('audit log (SQLite)', () => {
   let registry: SqliteRegistry;
-  let audit: SqliteAuditLog;
-  beforeEach(() => {
+  let audit: AuditLog;
+  beforeEach(async () => {
     registry = new SqliteRegistry(':memory:');
-    audit = new SqliteAuditLog(registry.db);
+    audit = registry.audit;
   });
   afterEach(() => registry.close());
 
-  test('appends are idempotent per workflow run and sequence number (a retried activity adds nothing)', () => {
-    expect(audit.append('wf-1', 'run-1', [event(1), event(2)])).toEqual({ inserted: 2, alreadyStored: 0 });
-    expect(audit.append('wf-1', 'run-1', [event(2), event(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
-    expect(audit.append('wf-1', 'run-2', [event(1)])).toEqual({ inserted: 1, alreadyStored: 0 });
-    const keys = audit.list({ workflowId: 'wf-1', runId: 'run-1' }).map((e) => e.eventKey);
+  test('appends are idempotent per workflow run and sequence number (a retried activity adds nothing)', async () => {
+    expect(await audit.append('wf-1', 'run-1', [event(1), event(2)])).toEqual({ inserted: 2, alreadyStored: 0 });
+    expect(await audit.append('wf-1', 'run-1', [event(2), event(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect(await audit.append('wf-1', 'run-2', [event(1)])).toEqual({ inserted: 1, alreadyStored: 0 });
+    const keys = (await audit.list({ workflowId: 'wf-1', runId: 'run-1' })).map((e) => e.eventKey);
     expect(keys).toEqual(['wf-1/run-1/1', 'wf-1/run-1/2', 'wf-1/run-1/3']);
-    expect(audit.list({ model: 'churn' })).toHaveLength(4);
-    expect(audit.list({ model: 'other' })).toEqual([]);
+    expect(await audit.list({ model: 'churn' })).toHaveLength(4);
+    expect(await audit.list({ model: 'other' })).toEqual([]);
   });
 
-  test('the same batch appended twice leaves one row per event, untouched', () => {
+  test('the same batch appended twice leaves one row per event, untouched', async () => {
     const batch = [event(1), event(2, { kind: 'approval.closed' })];
-    expect(audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 2, alreadyStored: 0 });
-    const first = audit.list();
-    expect(audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 0, alreadyStored: 2 });
-    expect(audit.list()).toEqual(first);
+    expect(await audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 2, alreadyStored: 0 });
+    const first = await audit.list();
+    expect(await audit.append('wf-1', 'run-1', batch)).toEqual({ inserted: 0, alreadyStored: 2 });
+    expect(await audit.list()).toEqual(first);
   });
 
-  test('a re-recorded event with another `at` and details from it is the same event: the first copy stands', () => {
+  test('a re-recorded event with another `at` and details from it is the same event: the first copy stands', async () => {
     // What a workflow task retried after a crash records: the same event, stamped with the retry's workflow time.
     const stored = event(1, { kind: 'approval.requested', details: { openedAt: '2026-01-01T00:00:01.000Z' } });
-    audit.append('wf-1', 'run-1', [stored]);
-    const first = audit.list();
+    await audit.append('wf-1', 'run-1', [stored]);
+    const first = await audit.list();
     const retried = { ...stored, at: '2026-01-01T00:00:12.000Z', details: { openedAt: '2026-01-01T00:00:12.000Z' } };
-    expect(audit.append('wf-1', 'run-1', [retried, event(2)])).toEqual({ inserted: 1, alreadyStored: 1 });
-    expect(audit.list()[0]).toEqual(first[0]);
-    expect(audit.list()).toHaveLength(2);
+    expect(await audit.append('wf-1', 'run-1', [retried, event(2)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect((await audit.list())[0]).toEqual(first[0]);
+    expect(await audit.list()).toHaveLength(2);
   });
 
-  test('another kind, actor, model or version under a stored key: AuditConflict naming the key, nothing stored', () => {
-    audit.append('wf-1', 'run-1', [event(1)]);
+  test('another kind, actor, model or version under a stored key: AuditConflict naming the key, nothing stored', async () => {
+    await audit.append('wf-1', 'run-1', [event(1)]);
     const conflicts: [Partial<AuditEventInput>, RegExp][] = [
       [{ kind: 'decision.refused' }, /kind decision\.accepted ≠ decision\.refused/],
       [{ actor: 'mallory' }, /actor alice ≠ mallory/],
@@ -77,38 +76,38 @@ describe('audit log (SQLite)', () => {
     ];
     for (const [change, difference] of conflicts) {
       const attempt = () => audit.append('wf-1', 'run-1', [event(2), event(1, change)]);
-      expect(attempt).toThrow(AuditConflictError);
-      expect(attempt).toThrow(difference);
-      expect(attempt).toThrow(/audit event wf-1\/run-1\/1 is already stored/);
+      await expect(attempt()).rejects.toThrow(AuditConflictError);
+      await expect(attempt()).rejects.toThrow(difference);
+      await expect(attempt()).rejects.toThrow(/audit event wf-1\/run-1\/1 is already stored/);
     }
-    expect(audit.list().map((e) => e.eventKey)).toEqual(['wf-1/run-1/1']); // event 2 of the refused batches: not stored
+    expect((await audit.list()).map((e) => e.eventKey)).toEqual(['wf-1/run-1/1']); // event 2 of the refused batches: not stored
   });
 
-  test('an event re-appended with a later time (its workflow task ran again after a crash) keeps the first time', () => {
-    audit.append('wf-1', 'run-1', [event(1), event(2)]);
+  test('an event re-appended with a later time (its workflow task ran again after a crash) keeps the first time', async () => {
+    await audit.append('wf-1', 'run-1', [event(1), event(2)]);
     const later = (seq: number) => event(seq, { at: '2026-01-01T00:01:00.000Z' });
-    expect(audit.append('wf-1', 'run-1', [later(2), later(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
-    expect(audit.list({ runId: 'run-1' }).map((e) => e.at)).toEqual([event(1).at, event(2).at, later(3).at]);
+    expect(await audit.append('wf-1', 'run-1', [later(2), later(3)])).toEqual({ inserted: 1, alreadyStored: 1 });
+    expect((await audit.list({ runId: 'run-1' })).map((e) => e.at)).toEqual([event(1).at, event(2).at, later(3).at]);
     // What happened (kind, actor, model, version) must match; a different actor under the key is a conflict.
-    expect(() => audit.append('wf-1', 'run-1', [event(2, { at: 'x', actor: 'mallory' })])).toThrow(/already stored as another event/);
+    await expect(audit.append('wf-1', 'run-1', [event(2, { at: 'x', actor: 'mallory' })])).rejects.toThrow(/already stored as another event/);
   });
 
-  test('the database refuses to update or delete audit rows, whatever the SQL', () => {
-    audit.append('wf-1', 'run-1', [event(1)]);
-    expect(() => registry.db.prepare("UPDATE audit_events SET actor = 'mallory'").run()).toThrow(/append-only/);
-    expect(() => registry.db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
-    expect(() => registry.db.prepare("INSERT OR REPLACE INTO audit_events (event_key, at, recorded_at, kind, actor, details_json) VALUES ('wf-1/run-1/1', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
-    expect(() => registry.db.prepare("INSERT OR REPLACE INTO audit_events (id, event_key, at, recorded_at, kind, actor, details_json) VALUES (1, 'new', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
-    expect(() => registry.db.prepare("UPDATE OR REPLACE audit_events SET event_key = 'x'").run()).toThrow(/append-only/);
-    expect(audit.list()[0]).toMatchObject({ actor: 'alice', details: { decision: 'approve' } });
+  test('the database refuses to update or delete audit rows, whatever the SQL', async () => {
+    await audit.append('wf-1', 'run-1', [event(1)]);
+    expect(() => registry.sqlite.handle.prepare("UPDATE audit_events SET actor = 'mallory'").run()).toThrow(/append-only/);
+    expect(() => registry.sqlite.handle.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    expect(() => registry.sqlite.handle.prepare("INSERT OR REPLACE INTO audit_events (event_key, at, recorded_at, kind, actor, details_json) VALUES ('wf-1/run-1/1', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
+    expect(() => registry.sqlite.handle.prepare("INSERT OR REPLACE INTO audit_events (id, event_key, at, recorded_at, kind, actor, details_json) VALUES (1, 'new', 'x', 'x', 'x', 'mallory', '{}')").run()).toThrow(/append-only/);
+    expect(() => registry.sqlite.handle.prepare("UPDATE OR REPLACE audit_events SET event_key = 'x'").run()).toThrow(/append-only/);
+    expect((await audit.list())[0]).toMatchObject({ actor: 'alice', details: { decision: 'approve' } });
   });
 
   test('activity killed after its insert, then retried: one row per event; conflicts are non-retryable', async () => {
     const logger = pino({ level: 'silent' });
     let crashAfterInsert = true;
     const crashing = {
-      append: (workflowId: string, runId: string, events: readonly AuditEventInput[]) => {
-        const result = audit.append(workflowId, runId, events);
+      append: async (workflowId: string, runId: string, events: readonly AuditEventInput[]) => {
+        const result = await audit.append(workflowId, runId, events);
         // Committed, never acknowledged: the worker dies before the local activity's completion is recorded.
         if (crashAfterInsert) throw new Error('worker killed before the activity completed');
         return result;
@@ -128,7 +127,7 @@ describe('audit log (SQLite)', () => {
     const retried = batch.map((e) => ({ ...e, at: '2026-01-01T00:01:00.000Z' }));
     expect(await run(1, retried)).toEqual({ inserted: 0, alreadyStored: 2 });
     expect(await run(2, [...batch, event(3)])).toEqual({ inserted: 1, alreadyStored: 2 });
-    expect(audit.list().map((e) => [e.eventKey, e.at])).toEqual([
+    expect((await audit.list()).map((e) => [e.eventKey, e.at])).toEqual([
       ['wf-1/run-1/1', '2026-01-01T00:00:01.000Z'],
       ['wf-1/run-1/2', '2026-01-01T00:00:02.000Z'],
       ['wf-1/run-1/3', '2026-01-01T00:00:03.000Z'],
@@ -140,16 +139,16 @@ describe('audit log (SQLite)', () => {
     expect(conflict).toMatchObject({ type: FailureType.AuditConflict, nonRetryable: true, details });
   });
 
-  test('every alias move is audited by the database, in the same transaction', () => {
+  test('every alias move is audited by the database, in the same transaction', async () => {
     const version: NewVersion = {
       modelName: 'churn', status: 'approved', datasetId: 'd', datasetPath: '/d', datasetRows: 1, spec: {}, params: {},
       metrics: { accuracy: 1, macroF1: 1, logLoss: 0, rows: 1 }, evaluation: { candidate: { accuracy: 1, macroF1: 1, logLoss: 0, rows: 1 }, champion: null, checks: [], blessed: true, testRows: 1 },
       artifactPath: '/a', artifactSha256: 'h', codeVersion: null, workflowId: 'wf-1', runId: 'run-1', requestedBy: 'rita',
     };
-    registry.registerVersion(version);
-    registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1', reason: 'approved' });
-    registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1' }); // retried: no second move
-    expect(audit.list()).toEqual([
+    await registry.registerVersion(version);
+    await registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1', reason: 'approved' });
+    await registry.moveAlias({ modelName: 'churn', alias: 'production', version: 1, actor: 'alice', workflowId: 'wf-1', runId: 'run-1' }); // retried: no second move
+    expect(await audit.list()).toEqual([
       expect.objectContaining({ kind: 'alias.moved', actor: 'alice', model: 'churn', version: 1, workflowId: 'wf-1', runId: 'run-1', details: { alias: 'production', fromVersion: null, toVersion: 1, reason: 'approved' } }),
     ]);
   });

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { SqliteAuditLog, SqliteRegistry, VersionTagStore, type NewVersion } from '../../../src/adapters';
-import { registryMigrations } from '../../../src/adapters/registry-schema';
-import { aliasNameProblem, parseTagAssignment } from '../../../src/domain';
+import { SqliteRegistry, type NewVersion } from '../../../src/adapters';
+import { registryMigrations } from '../../fixtures/registry/legacy-sqlite-migrations';
+import { aliasNameProblem, parseTagAssignment, type AuditLog, type VersionTags } from '../../../src/domain';
 import { tempDir } from '../../support/paths';
 
 const metrics = { accuracy: 1, macroF1: 1, logLoss: 0, rows: 1 };
@@ -14,54 +14,54 @@ const version = (runId: string): NewVersion => ({
 
 describe('aliases and tags in the registry', () => {
   let registry: SqliteRegistry;
-  let audit: SqliteAuditLog;
-  let tags: VersionTagStore;
-  beforeEach(() => {
+  let audit: AuditLog;
+  let tags: VersionTags;
+  beforeEach(async () => {
     registry = new SqliteRegistry(':memory:');
-    audit = new SqliteAuditLog(registry.db);
-    tags = new VersionTagStore(registry.db);
-    registry.registerVersion(version('r1'));
-    registry.registerVersion(version('r2'));
+    audit = registry.audit;
+    tags = registry.tags;
+    await registry.registerVersion(version('r1'));
+    await registry.registerVersion(version('r2'));
   });
   afterEach(() => registry.close());
 
-  test('an alias is set, moved and deleted; every step is in its history and audited by the database', () => {
-    registry.moveAlias({ modelName: 'churn', alias: 'champion', version: 1, actor: 'alice', reason: 'best so far' });
-    registry.moveAlias({ modelName: 'churn', alias: 'champion', version: 2, actor: 'bob' });
-    expect(registry.deleteAlias({ modelName: 'churn', alias: 'champion', actor: 'carol', reason: 'retired' }))
+  test('an alias is set, moved and deleted; every step is in its history and audited by the database', async () => {
+    await registry.moveAlias({ modelName: 'churn', alias: 'champion', version: 1, actor: 'alice', reason: 'best so far' });
+    await registry.moveAlias({ modelName: 'churn', alias: 'champion', version: 2, actor: 'bob' });
+    expect(await registry.deleteAlias({ modelName: 'churn', alias: 'champion', actor: 'carol', reason: 'retired' }))
       .toEqual({ from: 2 });
-    expect(registry.deleteAlias({ modelName: 'churn', alias: 'champion', actor: 'carol' })).toEqual({ from: null });
-    expect(registry.findByAlias('churn', 'champion')).toBeNull();
-    expect(registry.aliasHistory('churn', 'champion').map((h) => [h.fromVersion, h.toVersion, h.actor]))
+    expect(await registry.deleteAlias({ modelName: 'churn', alias: 'champion', actor: 'carol' })).toEqual({ from: null });
+    expect(await registry.findByAlias('churn', 'champion')).toBeNull();
+    expect((await registry.aliasHistory('churn', 'champion')).map((h) => [h.fromVersion, h.toVersion, h.actor]))
       .toEqual([[null, 1, 'alice'], [1, 2, 'bob'], [2, null, 'carol']]);
-    expect(audit.list({ model: 'churn' }).map((e) => [e.kind, e.version, e.actor, e.details])).toEqual([
+    expect((await audit.list({ model: 'churn' })).map((e) => [e.kind, e.version, e.actor, e.details])).toEqual([
       ['alias.moved', 1, 'alice', { alias: 'champion', fromVersion: null, toVersion: 1, reason: 'best so far' }],
       ['alias.moved', 2, 'bob', { alias: 'champion', fromVersion: 1, toVersion: 2, reason: null }],
       ['alias.deleted', 2, 'carol', { alias: 'champion', fromVersion: 2, toVersion: null, reason: 'retired' }],
     ]);
-    expect(() => registry.db.prepare('DELETE FROM alias_history').run()).toThrow(/append-only/);
+    expect(() => registry.sqlite.handle.prepare('DELETE FROM alias_history').run()).toThrow(/append-only/);
   });
 
-  test('tags are set, changed, deleted and searched; changes are kept and audited; no-op sets record nothing', () => {
-    expect(tags.set({ modelName: 'churn', version: 1, tags: { team: 'risk', stage: 'qa' }, actor: 'alice' }))
+  test('tags are set, changed, deleted and searched; changes are kept and audited; no-op sets record nothing', async () => {
+    expect(await tags.set({ modelName: 'churn', version: 1, tags: { team: 'risk', stage: 'qa' }, actor: 'alice' }))
       .toEqual(['team', 'stage']);
-    expect(tags.set({ modelName: 'churn', version: 1, tags: { team: 'risk' }, actor: 'alice' })).toEqual([]);
-    tags.set({ modelName: 'churn', version: 2, tags: { team: 'growth', stage: 'qa' }, actor: 'bob' });
-    expect(tags.delete({ modelName: 'churn', version: 1, keys: ['stage', 'missing'], actor: 'bob' })).toEqual(['stage']);
-    expect(tags.list('churn').map((t) => `${t.version}:${t.key}=${t.value}`)).toEqual(['1:team=risk', '2:stage=qa',
+    expect(await tags.set({ modelName: 'churn', version: 1, tags: { team: 'risk' }, actor: 'alice' })).toEqual([]);
+    await tags.set({ modelName: 'churn', version: 2, tags: { team: 'growth', stage: 'qa' }, actor: 'bob' });
+    expect(await tags.delete({ modelName: 'churn', version: 1, keys: ['stage', 'missing'], actor: 'bob' })).toEqual(['stage']);
+    expect((await tags.list('churn')).map((t) => `${t.version}:${t.key}=${t.value}`)).toEqual(['1:team=risk', '2:stage=qa',
       '2:team=growth']);
-    expect(tags.versionsTagged([{ key: 'stage', value: 'qa' }])).toEqual([{ modelName: 'churn', version: 2 }]);
-    expect(tags.versionsTagged([{ key: 'team', value: 'risk' }, { key: 'stage', value: 'qa' }])).toEqual([]);
-    expect(tags.history('churn').map((c) => [c.version, c.key, c.from, c.to, c.actor])).toEqual([
+    expect(await tags.versionsTagged([{ key: 'stage', value: 'qa' }])).toEqual([{ modelName: 'churn', version: 2 }]);
+    expect(await tags.versionsTagged([{ key: 'team', value: 'risk' }, { key: 'stage', value: 'qa' }])).toEqual([]);
+    expect((await tags.history('churn')).map((c) => [c.version, c.key, c.from, c.to, c.actor])).toEqual([
       [1, 'team', null, 'risk', 'alice'], [1, 'stage', null, 'qa', 'alice'], [2, 'team', null, 'growth', 'bob'],
       [2, 'stage', null, 'qa', 'bob'], [1, 'stage', 'qa', null, 'bob'],
     ]);
-    expect(audit.list({ model: 'churn' }).map((e) => e.kind)).toEqual(['tag.set', 'tag.set', 'tag.set', 'tag.set',
+    expect((await audit.list({ model: 'churn' })).map((e) => e.kind)).toEqual(['tag.set', 'tag.set', 'tag.set', 'tag.set',
       'tag.deleted']);
-    expect(() => tags.set({ modelName: 'churn', version: 9, tags: { a: 'b' }, actor: 'x' })).toThrow(/churn@9/);
+    await expect(tags.set({ modelName: 'churn', version: 9, tags: { a: 'b' }, actor: 'x' })).rejects.toThrow(/churn@9/);
   });
 
-  test('names keep to a safe alphabet', () => {
+  test('names keep to a safe alphabet', async () => {
     expect(aliasNameProblem('champion')).toBeNull();
     expect(aliasNameProblem('staging-eu_2')).toBeNull();
     for (const bad of ['Champion', '1st', 'a b', "x'--", '', 'a'.repeat(41)]) expect(aliasNameProblem(bad)).not.toBeNull();
@@ -72,7 +72,7 @@ describe('aliases and tags in the registry', () => {
   });
 });
 
-test('migration 6 keeps an existing alias history, its ids (audit keys) and its append-only guard', () => {
+test('migration 6 keeps an existing alias history, its ids (audit keys) and its append-only guard', async () => {
   const path = join(tempDir('registry-v5'), 'registry.db');
   const old = new Database(path);
   registryMigrations.slice(0, 5).forEach((sql) => old.exec(sql));
@@ -83,11 +83,11 @@ test('migration 6 keeps an existing alias history, its ids (audit keys) and its 
   old.close();
   const registry = new SqliteRegistry(path);
   try {
-    expect(registry.aliasHistory('churn')).toEqual([expect.objectContaining({ fromVersion: null, toVersion: 1,
+    expect(await registry.aliasHistory('churn')).toEqual([expect.objectContaining({ fromVersion: null, toVersion: 1,
       actor: 'alice' })]);
-    expect(new SqliteAuditLog(registry.db).list({ model: 'churn' }).map((e) => e.eventKey)).toEqual(['alias-history/1']);
-    expect(() => registry.db.prepare('UPDATE alias_history SET actor = ?').run('mallory')).toThrow(/append-only/);
+    expect((await registry.audit.list({ model: 'churn' })).map((e) => e.eventKey)).toEqual(['alias-history/1']);
+    expect(() => registry.sqlite.handle.prepare('UPDATE alias_history SET actor = ?').run('mallory')).toThrow(/append-only/);
   } finally {
-    registry.close();
+    await registry.close();
   }
 });
