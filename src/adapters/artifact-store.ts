@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { builtinClassifier, isBuiltinArtifact, storedArtifactSchema, type Classifier, type ModelArtifact, type OnnxArtifact, type StoredArtifact } from '../domain/ml';
+import {
+  builtinClassifier,
+  builtinRegressor,
+  isBuiltinArtifact,
+  isRegressionArtifact,
+  storedArtifactSchema,
+  type ClassifierArtifact,
+  type Classifier,
+  type ModelArtifact,
+  type OnnxArtifact,
+  type RegressionArtifact,
+  type Regressor,
+  type StoredArtifact,
+} from '../domain/ml';
 
 export class ArtifactIntegrityError extends Error {
   override name = 'ArtifactIntegrityError';
@@ -16,7 +29,7 @@ const sha256Of = (body: string | Uint8Array): string => createHash('sha256').upd
 export class ArtifactStore {
   constructor(private readonly dir: string) {}
 
-  async put(artifact: ModelArtifact): Promise<{ path: string; sha256: string }> {
+  async put(artifact: ModelArtifact | RegressionArtifact): Promise<{ path: string; sha256: string }> {
     const body = JSON.stringify(artifact);
     const sha256 = sha256Of(body);
     const path = resolve(join(this.dir, artifact.modelName, `${sha256}.json`));
@@ -49,8 +62,30 @@ export class ArtifactStore {
   }
 
   /** A verified artifact, ready to score: built-in in-process math or an ONNX session. */
-  async classifier(path: string, expectedSha256?: string): Promise<{ artifact: StoredArtifact; model: Classifier }> {
+  async classifier(path: string, expectedSha256?: string): Promise<{ artifact: ClassifierArtifact; model: Classifier }> {
     const artifact = await this.get(path, expectedSha256);
+    if (isRegressionArtifact(artifact)) throw new ArtifactIntegrityError(`artifact ${path} is a regression model, not a classifier`);
+    return this.classifierOf(path, artifact);
+  }
+
+  /** A verified regression artifact, ready to score. */
+  async regressor(path: string, expectedSha256?: string): Promise<{ artifact: RegressionArtifact; model: Regressor }> {
+    const artifact = await this.get(path, expectedSha256);
+    if (!isRegressionArtifact(artifact)) throw new ArtifactIntegrityError(`artifact ${path} is a classifier, not a regression model`);
+    return { artifact, model: builtinRegressor(artifact) };
+  }
+
+  /** Either kind, as the artifact records it (the model server loads whatever the registry names). */
+  async scorer(
+    path: string,
+    expectedSha256?: string,
+  ): Promise<{ artifact: ClassifierArtifact; model: Classifier } | { artifact: RegressionArtifact; model: Regressor }> {
+    const artifact = await this.get(path, expectedSha256);
+    if (isRegressionArtifact(artifact)) return { artifact, model: builtinRegressor(artifact) };
+    return this.classifierOf(path, artifact);
+  }
+
+  private async classifierOf(path: string, artifact: ClassifierArtifact): Promise<{ artifact: ClassifierArtifact; model: Classifier }> {
     if (isBuiltinArtifact(artifact)) return { artifact, model: builtinClassifier(artifact) };
     // Loaded on demand: processes that never meet an ONNX model never load the native runtime.
     const { OnnxClassifier } = await import('./onnx-classifier');

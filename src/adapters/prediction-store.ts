@@ -138,12 +138,16 @@ export class PredictionStore {
     if (labelFiles.length === 0 || files.length === 0) return [];
     return this.withConnection(async (c) => {
       const reader = await c.runAndReadAll(
-        `SELECT l.label AS truth, p.probabilities::VARCHAR AS probabilities
+        `SELECT l.label AS truth, p.label AS predicted, p.probabilities::VARCHAR AS probabilities
          FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(files)}
                WHERE ${this.windowFilter(q.model, q.window)} AND version = ${Math.trunc(q.version)}) p
          JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
       );
-      return reader.getRowObjectsJS().map((r) => ({ truth: String(r['truth']), probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number> }));
+      return reader.getRowObjectsJS().map((r) => ({
+        truth: String(r['truth']),
+        predicted: String(r['predicted']),
+        probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number>,
+      }));
     });
   }
 

@@ -10,6 +10,7 @@ export * from './duration';
 export * from './dataset';
 export * from './dataset-filter';
 export * from './lifecycle';
+export * from './metric-table';
 export * from './governance';
 export * from './config';
 export * from './prediction';
