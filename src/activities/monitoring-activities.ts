@@ -120,6 +120,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
           base,
           features: spec.features,
           target: spec.target.name,
+          targetKind: spec.target.kind,
           labelled,
         }),
       );
