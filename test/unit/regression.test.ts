@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetPaths, DuckDbDatasets } from '../../src/adapters';
-import { gateChecks, parseModelSpec, realizedPerformance, validateDataset, type ModelSpecInput } from '../../src/domain';
+import { evaluateGuards, gateChecks, parseModelSpec, realizedPerformance, validateDataset, type ModelSpecInput } from '../../src/domain';
 import {
   LoadedRegressionModel,
   dropMissingTarget,
@@ -174,4 +174,26 @@ test('monitoring: realized RMSE of served values against delayed labels, compare
   expect(judged).toMatchObject({ judged: true, labelledRows: 2, unknownLabels: 1, expected: 1, drop: 1, maxDrop: 0.5, degraded: true });
   expect(judged.realized).toEqual({ rmse: 2, mae: 2, r2: 1 - 8 / 50, rows: 2 });
   expect(realizedPerformance({ ...base, metric: 'mae', maxRise: 1.5 }).degraded).toBe(false);
+});
+
+test('canary guard: regression compares predicted values by two-sample KS, not label counts', () => {
+  const guards = { minRequests: 10, maxExtensions: 3, maxErrorRateIncrease: 0.01, maxP99LatencyIncreaseMs: 50, maxPredictionShift: 0.2 };
+  const side = (version: number, values: number[]) => ({
+    version,
+    role: version === 1 ? ('primary' as const) : ('canary' as const),
+    requests: values.length,
+    errors: 0,
+    rejected: 0,
+    latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 },
+    rows: values.length,
+    labels: {},
+    values,
+  });
+  const spread = (n: number, shift: number) => Array.from({ length: n }, (_, i) => shift + (i * 37) % 100);
+  const same = evaluateGuards(side(1, spread(200, 0)), side(2, spread(200, 0.5)), guards);
+  expect(same.verdict).toBe('pass');
+  expect(same.checks.find((c) => c.name === 'prediction-shift')?.detail).toMatch(/^predicted values differ by KS D = 0\.0\d\d from stable/);
+  const shifted = evaluateGuards(side(1, spread(200, 0)), side(2, spread(200, 40)), guards);
+  expect(shifted.verdict).toBe('fail');
+  expect(shifted.checks.find((c) => c.name === 'prediction-shift')).toMatchObject({ passed: false, detail: expect.stringMatching(/KS D = 0\.400 .*significant \(p = /) });
 });

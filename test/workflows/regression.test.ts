@@ -8,6 +8,7 @@ import { LoadedRegressionModel, regressionArtifactSchema, regressionMetrics, typ
 import { startStack, type TestStack } from '../support/stack';
 import { labelsCsv, monitorOnce, uniqueModel, weatherRows, type WeatherRow } from '../support/monitoring';
 import { repoRoot, weatherCsv } from '../support/paths';
+import { startTraffic } from '../support/traffic';
 
 let stack: TestStack;
 
@@ -126,4 +127,25 @@ test('a non-numeric regression target fails validation with a clear message', as
   const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
   expect(cause.type).toBe(FailureType.DatasetInvalid);
   expect(cause.message).toMatch(/weather: type — VARCHAR is not numeric \(a regression target needs numbers\)/);
+});
+
+test('canary of a regression model: the prediction-shift guard compares predicted values (KS) under live traffic', async () => {
+  const model = uniqueModel('temp-canary');
+  const guards = { minRequests: 20, maxExtensions: 10, maxP99LatencyIncreaseMs: 250, maxPredictionShift: 0.3 };
+  const spec = modelSpecSchema.parse({ ...temperatureSpec(model), deployment: { strategy: 'canary', canary: { steps: [50, 100], bake: '2s' }, guards } });
+  const release = async () => {
+    const run = await startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' });
+    await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
+    await sendDecision(stack.client, run.workflowId, 'approve', { approver: 'test-suite' });
+    return run.handle.result();
+  };
+  expect((await release()).deployment).toMatchObject({ outcome: 'promoted', strategy: 'direct' });
+  const traffic = startTraffic(stack.serverUrl, model, (await weatherRows('Seattle', 200)).map(featuresOf));
+  const second = await release();
+  const sent = await traffic.stop();
+  expect(sent.statuses).toEqual({ 200: sent.sent });
+  expect(second.deployment).toMatchObject({ outcome: 'promoted', strategy: 'canary', fromVersion: 1, toVersion: 2 });
+  const shift = second.deployment?.steps[0]?.report?.checks.find((c) => c.name === 'prediction-shift');
+  // The same data and seed train the same model: its values match stable's.
+  expect(shift).toMatchObject({ passed: true, detail: expect.stringMatching(/^predicted values differ by KS D = 0\.\d{3} from stable/) });
 });
