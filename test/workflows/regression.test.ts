@@ -100,6 +100,8 @@ test('regression end to end: train → gate (RMSE/R²) → approve → serve val
     rows: 200,
   });
   expect(first.retrain).toMatchObject({ action: 'none' });
+  // Prediction drift (informational) compares the served values with the training target as numbers.
+  expect(firstReport?.drift.prediction).toMatchObject({ judged: true, kind: 'numeric' });
 
   // Labels 8 °C above what the model says: realized RMSE rises past maxRise → a performance retrain child.
   const shifted = rows.map((r, i) => ({ id: served.requestId, row: i, truth: String((served.values[i] as number) + 8) }));
