@@ -9,6 +9,7 @@ import { startStack, type TestStack } from '../support/stack';
 import { labelsCsv, monitorOnce, uniqueModel, weatherRows, type WeatherRow } from '../support/monitoring';
 import { repoRoot, weatherCsv } from '../support/paths';
 import { startTraffic } from '../support/traffic';
+import { saveHistoryIfAsked } from '../support/histories';
 
 let stack: TestStack;
 
@@ -65,6 +66,7 @@ test('regression end to end: train → gate (RMSE/R²) → approve → serve val
   await sendDecision(stack.client, run.workflowId, 'approve', { approver: 'test-suite' });
   const result = await run.handle.result();
   expect(result).toMatchObject({ outcome: 'deployed', version: 1 });
+  await saveHistoryIfAsked(run.handle, 'lifecycle-regression.json');
 
   // Served values are the artifact's predictions, single row and batch; the model info says what it is.
   const row = stack.registry.getVersion(model, 1);
