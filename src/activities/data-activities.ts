@@ -19,7 +19,9 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
       const step = `profile ${input.snapshot.rowCount} rows`;
       // A regression target's values are numbers, not classes: no distinct values to list.
       const classTargets = input.spec.target.kind === 'regression' ? [] : [input.spec.target.name];
-      const profile = await heartbeatWhile({ step }, () => datasets.profile(input.snapshot, columns, { distinctOf: classTargets }));
+      const profile = await heartbeatWhile({ step }, () =>
+        datasets.profile(input.snapshot, columns, { distinctOf: classTargets }),
+      );
       const report = validateDataset(profile, input.spec, input.snapshot.columns.map((c) => c.name));
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;

@@ -70,7 +70,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       progress({ step: 'joining labels', window: perfWindow });
       const labelled = await predictions.readLabelled({ model: input.model, version: row.version, window: perfWindow });
       const artifact = await artifacts.get(row.artifactPath, row.artifactSha256);
-      performance = { window: perfWindow, labelled, classes: 'classes' in artifact ? artifact.classes : [], evaluated: row.metrics };
+      const classes = 'classes' in artifact ? artifact.classes : []; // a regression model has none
+      performance = { window: perfWindow, labelled, classes, evaluated: row.metrics };
     }
     const report = judgeWindow({
       // Run ids are time-ordered (UUIDv7): a hash of the run tells reports of the same minute apart.

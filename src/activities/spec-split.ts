@@ -17,8 +17,9 @@ export async function readSpecFrameSplit(
   const regression = spec.target.kind === 'regression';
   const target = { name: spec.target.name, type: regression ? ('numeric' as const) : ('categorical' as const) };
   const frame = await datasets.readFrame(snapshot, [...spec.features, ...extraColumns, ...weights, target]);
-  if (!regression) return { ...splitFrame(frame, spec.target.name, spec.split.testFraction, spec.split.seed), droppedRows: 0 };
+  const { testFraction, seed } = spec.split;
+  if (!regression) return { ...splitFrame(frame, spec.target.name, testFraction, seed), droppedRows: 0 };
   // Regression: rows without a target value are left out before the (seeded, unstratified) split.
   const present = dropMissingTarget(frame, spec.target.name);
-  return { ...splitRegressionFrame(present.frame, spec.split.testFraction, spec.split.seed), droppedRows: present.dropped };
+  return { ...splitRegressionFrame(present.frame, testFraction, seed), droppedRows: present.dropped };
 }

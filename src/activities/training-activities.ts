@@ -48,7 +48,11 @@ export interface TrainingProgress {
 
 const CHECKPOINT_EVERY_MS = 1000;
 
-function recipeOf(spec: ModelSpec, training: BuiltinTraining, snapshot: DatasetSnapshot): TrainingRecipe & SolverSettings & RegressionRecipe {
+function recipeOf(
+  spec: ModelSpec,
+  training: BuiltinTraining,
+  snapshot: DatasetSnapshot,
+): TrainingRecipe & SolverSettings & RegressionRecipe {
   return {
     modelName: spec.name,
     datasetId: snapshot.id,
@@ -195,7 +199,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     if (spec.target.kind === 'regression') return evaluateRegression(input);
     const production = registry.findByAlias(spec.name, 'production');
     // Each artifact is read (and verified) once: the champion's features decide the columns, then it scores.
-    const championScorer = production ? (await artifacts.scorer(production.artifactPath, production.artifactSha256)).model : null;
+    const championScorer = production ? await scorerOf(production) : null;
     // A champion of the other kind (a regression model) is not compared: the gate skips vs-champion checks.
     const championModel = championScorer && !('kind' in championScorer) ? championScorer : null;
     const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
@@ -224,17 +228,23 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
    * Regression: RMSE, MAE and R² of candidate and champion on the same held-out rows (rows without a target
    * value are left out, as in training), then the spec's regression gate.
    */
-  async function evaluateRegression(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
+  async function evaluateRegression(input: {
+    spec: ModelSpec;
+    snapshot: DatasetSnapshot;
+    candidate: CandidateRef;
+  }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
     const production = registry.findByAlias(spec.name, 'production');
-    const loaded = production ? (await artifacts.scorer(production.artifactPath, production.artifactSha256)).model : null;
+    const loaded = production ? await scorerOf(production) : null;
     const championModel = loaded && 'kind' in loaded ? loaded : null;
     const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
-    const extra = missing.length ? [] : (championModel?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+    const unlisted = (championModel?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+    const extra = missing.length ? [] : unlisted;
     const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
     const truth = targetValues(test, spec.target.name);
     const score = (model: Regressor, frame: Frame) => regressionMetrics(truth, model.framePredictions(frame));
-    const candidateMetrics = score((await artifacts.regressor(candidate.artifactPath, candidate.artifactSha256)).model, test);
+    const { model: candidateModel } = await artifacts.regressor(candidate.artifactPath, candidate.artifactSha256);
+    const candidateMetrics = score(candidateModel, test);
     let champion: EvaluationReport['champion'] = null;
     if (production && championModel && missing.length === 0) {
       champion = { version: production.version, metrics: score(championModel, test) };
@@ -243,6 +253,12 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       log.warn({ model: spec.name, version: production.version, why }, 'champion cannot be scored on this dataset');
     }
     const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
-    return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.rows };
+    const blessed = checks.every((c) => c.passed);
+    return { candidate: candidateMetrics, champion, checks, blessed, testRows: test.rows };
+  }
+
+  /** The production version's model, whichever kind it is. */
+  async function scorerOf(version: { artifactPath: string; artifactSha256: string }) {
+    return (await artifacts.scorer(version.artifactPath, version.artifactSha256)).model;
   }
 }

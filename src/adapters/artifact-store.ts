@@ -16,6 +16,8 @@ import {
   type StoredArtifact,
 } from '../domain/ml';
 
+type ScoringClassifier = { artifact: ClassifierArtifact; model: Classifier };
+
 export class ArtifactIntegrityError extends Error {
   override name = 'ArtifactIntegrityError';
 }
@@ -62,16 +64,20 @@ export class ArtifactStore {
   }
 
   /** A verified artifact, ready to score: built-in in-process math or an ONNX session. */
-  async classifier(path: string, expectedSha256?: string): Promise<{ artifact: ClassifierArtifact; model: Classifier }> {
+  async classifier(path: string, expectedSha256?: string): Promise<ScoringClassifier> {
     const artifact = await this.get(path, expectedSha256);
-    if (isRegressionArtifact(artifact)) throw new ArtifactIntegrityError(`artifact ${path} is a regression model, not a classifier`);
+    if (isRegressionArtifact(artifact)) {
+      throw new ArtifactIntegrityError(`artifact ${path} is a regression model, not a classifier`);
+    }
     return this.classifierOf(path, artifact);
   }
 
   /** A verified regression artifact, ready to score. */
   async regressor(path: string, expectedSha256?: string): Promise<{ artifact: RegressionArtifact; model: Regressor }> {
     const artifact = await this.get(path, expectedSha256);
-    if (!isRegressionArtifact(artifact)) throw new ArtifactIntegrityError(`artifact ${path} is a classifier, not a regression model`);
+    if (!isRegressionArtifact(artifact)) {
+      throw new ArtifactIntegrityError(`artifact ${path} is a classifier, not a regression model`);
+    }
     return { artifact, model: builtinRegressor(artifact) };
   }
 
@@ -79,13 +85,13 @@ export class ArtifactStore {
   async scorer(
     path: string,
     expectedSha256?: string,
-  ): Promise<{ artifact: ClassifierArtifact; model: Classifier } | { artifact: RegressionArtifact; model: Regressor }> {
+  ): Promise<ScoringClassifier | { artifact: RegressionArtifact; model: Regressor }> {
     const artifact = await this.get(path, expectedSha256);
     if (isRegressionArtifact(artifact)) return { artifact, model: builtinRegressor(artifact) };
     return this.classifierOf(path, artifact);
   }
 
-  private async classifierOf(path: string, artifact: ClassifierArtifact): Promise<{ artifact: ClassifierArtifact; model: Classifier }> {
+  private async classifierOf(path: string, artifact: ClassifierArtifact): Promise<ScoringClassifier> {
     if (isBuiltinArtifact(artifact)) return { artifact, model: builtinClassifier(artifact) };
     // Loaded on demand: processes that never meet an ONNX model never load the native runtime.
     const { OnnxClassifier } = await import('./onnx-classifier');

@@ -179,7 +179,11 @@ export function gateChecks(candidate: MetricSummary, champion: MetricSummary | n
   return classificationGateChecks(candidate, sameKind as ClassificationSummary | null, t);
 }
 
-function classificationGateChecks(candidate: ClassificationSummary, champion: ClassificationSummary | null, t: Thresholds): GateCheck[] {
+function classificationGateChecks(
+  candidate: ClassificationSummary,
+  champion: ClassificationSummary | null,
+  t: Thresholds,
+): GateCheck[] {
   const checks: GateCheck[] = [];
   const fmt = (v: number) => v.toFixed(4);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;

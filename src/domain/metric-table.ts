@@ -32,7 +32,10 @@ const text = (v: number | undefined, format: 'pct' | 'fixed', sign = false) => {
 
 export function metricComparison(e: EvaluationReport): { headers: string[]; rows: string[][] } {
   const columns = isRegressionSummary(e.candidate) ? COLUMNS.regression : COLUMNS.classification;
-  const row = (label: string, m: MetricSummary) => [label, ...columns.map(([, name, format]) => text(metricValue(m, name), format))];
+  const row = (label: string, m: MetricSummary) => [
+    label,
+    ...columns.map(([, name, format]) => text(metricValue(m, name), format)),
+  ];
   const rows = [row('candidate', e.candidate)];
   const champion = e.champion;
   if (champion) {
@@ -49,6 +52,8 @@ export function metricComparison(e: EvaluationReport): { headers: string[]; rows
 
 /** "accuracy 81.2 %, macro-F1 0.7012" or "RMSE 2.1034, R² 0.8123": a version's headline figures. */
 export function headlineMetrics(m: MetricSummary): string {
-  const columns = isRegressionSummary(m) ? [COLUMNS.regression[0], COLUMNS.regression[2]] : COLUMNS.classification.slice(0, 2);
+  const columns = isRegressionSummary(m)
+    ? [COLUMNS.regression[0], COLUMNS.regression[2]]
+    : COLUMNS.classification.slice(0, 2);
   return columns.map(([header, name, format]) => `${header} ${text(metricValue(m, name), format)}`).join(', ');
 }

@@ -8,18 +8,25 @@ const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
  * The regression gate: RMSE and MAE at most, R² at least; against the champion on the same held-out rows,
  * RMSE/MAE may rise (lower is better) and R² may drop by at most the allowed amount.
  */
-export function regressionGateChecks(candidate: RegressionSummary, champion: RegressionSummary | null, t: Thresholds): GateCheck[] {
+export function regressionGateChecks(
+  candidate: RegressionSummary,
+  champion: RegressionSummary | null,
+  t: Thresholds,
+): GateCheck[] {
   const checks: GateCheck[] = [];
   if (t.maxRmse !== undefined) {
-    checks.push({ name: 'max-rmse', passed: candidate.rmse <= t.maxRmse, detail: `RMSE ${fmt(candidate.rmse)} ≤ ${t.maxRmse}` });
+    const detail = `RMSE ${fmt(candidate.rmse)} ≤ ${t.maxRmse}`;
+    checks.push({ name: 'max-rmse', passed: candidate.rmse <= t.maxRmse, detail });
   }
   if (t.maxMae !== undefined) {
-    checks.push({ name: 'max-mae', passed: candidate.mae <= t.maxMae, detail: `MAE ${fmt(candidate.mae)} ≤ ${t.maxMae}` });
+    const detail = `MAE ${fmt(candidate.mae)} ≤ ${t.maxMae}`;
+    checks.push({ name: 'max-mae', passed: candidate.mae <= t.maxMae, detail });
   }
   if (t.minR2 !== undefined) {
     checks.push({ name: 'min-r2', passed: candidate.r2 >= t.minR2, detail: `R² ${fmt(candidate.r2)} ≥ ${t.minR2}` });
   }
-  const vsChampion = [t.maxRmseRiseVsChampion, t.maxMaeRiseVsChampion, t.maxR2DropVsChampion].filter((v) => v !== undefined);
+  const vsChampion = [t.maxRmseRiseVsChampion, t.maxMaeRiseVsChampion, t.maxR2DropVsChampion]
+    .filter((v) => v !== undefined);
   if (!champion) {
     if (vsChampion.length) {
       const detail = 'no regression champion to compare with: change-vs-champion checks skipped';

@@ -40,17 +40,21 @@ export function regressionSpecProblems(spec: ModelSpec): SpecProblem[] {
   const regressionMetric = metric === 'rmse' || metric === 'mae';
   if (metric !== undefined && regressionMetric !== regression) {
     const allowed = regression ? '"rmse" or "mae"' : '"accuracy" or "macroF1"';
-    problems.push({ message: `a ${spec.target.kind} target is monitored by ${allowed}`, path: ['monitoring', 'performance', 'metric'] });
+    const message = `a ${spec.target.kind} target is monitored by ${allowed}`;
+    problems.push({ message, path: ['monitoring', 'performance', 'metric'] });
   }
   if (regressionMetric && spec.monitoring?.performance?.maxRise === undefined) {
     const message = `required with metric "${metric}": how far the realized error may exceed the evaluated one`;
     problems.push({ message, path: ['monitoring', 'performance', 'maxRise'] });
   }
   if (!regression) return problems;
-  if (spec.target.classes) problems.push({ message: 'classes are for classification targets', path: ['target', 'classes'] });
+  if (spec.target.classes) {
+    problems.push({ message: 'classes are for classification targets', path: ['target', 'classes'] });
+  }
   const t = spec.training;
   if (t.trainer !== undefined && t.trainer !== 'builtin') {
-    const message = `regression runs on the built-in trainer only (linear model, L2); trainer "${t.trainer}" is not supported`;
+    const message =
+      `regression runs on the built-in trainer only (linear model, L2); trainer "${t.trainer}" is not supported`;
     problems.push({ message, path: ['training', 'trainer'] });
   } else if (t.solver !== 'lbfgs') {
     problems.push({ message: 'regression needs solver "lbfgs"', path: ['training', 'solver'] });

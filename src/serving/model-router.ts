@@ -97,7 +97,9 @@ export class ModelRouter {
     for (let i = 0; i < WARMUP_ROWS; i++) {
       if ('kind' in model) {
         const value = model.predictValues([{}])[0];
-        if (!Number.isFinite(value)) throw new VersionUnhealthyError(`${name}@${version} predicted ${value} on warm-up`);
+        if (!Number.isFinite(value)) {
+          throw new VersionUnhealthyError(`${name}@${version} predicted ${value} on warm-up`);
+        }
         continue;
       }
       const [p] = await predictRows(model, [{}]);

@@ -65,11 +65,20 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
   };
 
   /** Regression: each row's value feeds the guards' sample and the log (as text in `label`, no probabilities). */
-  const recordValues = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], values: Float64Array) => {
+  const recordValues = (
+    v: LoadedVersion,
+    role: PredictionRole,
+    requestId: string,
+    rows: readonly Row[],
+    values: Float64Array,
+  ) => {
     const at = recording ? new Date().toISOString() : '';
     values.forEach((value, i) => {
       stats.value(v.name, v.version, role, value);
-      if (recording) sink.record({ requestId, row: i, at, model: v.name, version: v.version, role, features: rows[i] as Row, label: String(value), probabilities: {} });
+      if (!recording) return;
+      const features = rows[i] as Row;
+      const where = { requestId, row: i, at, model: v.name, version: v.version, role };
+      sink.record({ ...where, features, label: String(value), probabilities: {} });
     });
     metersOf(v, role).rows(values.length);
   };

@@ -25,7 +25,8 @@ export function renderDetails(s: LifecycleStatus): string {
   if (s.evaluation) {
     const { headers, rows } = metricComparison(s.evaluation);
     const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-    lines.push('', line(headers.map((h, i) => (i === 0 ? 'model' : h))), line(headers.map(() => '---')), ...rows.map(line));
+    const head = [line(headers.map((h, i) => (i === 0 ? 'model' : h))), line(headers.map(() => '---'))];
+    lines.push('', ...head, ...rows.map(line));
     const failed = s.evaluation.checks.filter((c) => !c.passed);
     lines.push('', `machine gate: ${s.evaluation.blessed ? 'blessed' : `NOT blessed — ${failed.map((c) => c.detail).join('; ')}`}`);
   }

@@ -11,6 +11,7 @@ import {
   trainRegressionOnFrame,
   type Frame,
   type LbfgsState,
+  type Row,
 } from '../../src/domain/ml';
 import { repoRoot, tempDir } from '../support/paths';
 
@@ -68,21 +69,33 @@ test("L-BFGS ridge reaches scikit-learn's Ridge coefficients, predictions and he
   expect(metrics.r2).toBeCloseTo(reference.r2, 6);
   // The row path (serving) predicts what the frame path (evaluation) does.
   const model = new LoadedRegressionModel(artifact);
-  expect(model.predict({ x1: 0.5, x2: 9, colour: 'red' })).toBeCloseTo(
-    artifact.bias + artifact.weights.reduce((sum, w, j) => sum + w * [(0.5 - artifact.preprocessor.numeric[0]!.mean) / artifact.preprocessor.numeric[0]!.std, (9 - artifact.preprocessor.numeric[1]!.mean) / artifact.preprocessor.numeric[1]!.std, 0, 0, 1][j]!, 0),
-    10,
-  );
+  const rowOf = (i: number): Row => {
+    const numeric = (name: string) => (test.columns[name] as { values: Float64Array }).values[i] as number;
+    const colour = test.columns['colour'] as { codes: Int32Array; dictionary: readonly string[] };
+    return { x1: numeric('x1'), x2: numeric('x2'), colour: colour.dictionary[colour.codes[i] as number] as string };
+  };
+  for (let i = 0; i < 5; i++) expect(model.predict(rowOf(i))).toBeCloseTo(predicted[i] as number, 10);
 });
 
 test('a checkpointed regression state resumes to the bit-identical model', async () => {
   const { train } = await fixture();
   const uninterrupted = await trainRegressionOnFrame(train, recipe(reference.l2));
   let saved: string | undefined;
+  // Stop after 3 iterations, keep a JSON copy of the state (as the activity's checkpoint does), resume from it.
+  const plain = (s: LbfgsState) => ({ ...s, x: [...s.x], gradient: [...s.gradient], s: s.s.map((v) => [...v]), y: s.y.map((v) => [...v]) });
   await trainRegressionOnFrame(train, { ...recipe(reference.l2), maxIterations: 3 }, {
-    onProgress: (s) => void (saved = JSON.stringify({ ...s, x: [...s.x], gradient: [...s.gradient], s: s.s.map((v) => [...v]), y: s.y.map((v) => [...v]) })),
+    onProgress: (s) => void (saved = JSON.stringify(plain(s))),
   });
-  const stored = JSON.parse(saved as string) as { iteration: number; loss: number; evaluations: number; x: number[]; gradient: number[]; s: number[][]; y: number[][] };
-  const resumeFrom: LbfgsState = { ...stored, x: Float64Array.from(stored.x), gradient: Float64Array.from(stored.gradient), s: stored.s.map((v) => Float64Array.from(v)), y: stored.y.map((v) => Float64Array.from(v)), converged: null };
+  const stored = JSON.parse(saved as string) as ReturnType<typeof plain>;
+  const typed = (v: number[]) => Float64Array.from(v);
+  const resumeFrom: LbfgsState = {
+    ...stored,
+    x: typed(stored.x),
+    gradient: typed(stored.gradient),
+    s: stored.s.map(typed),
+    y: stored.y.map(typed),
+    converged: null,
+  };
   const resumed = await trainRegressionOnFrame(train, recipe(reference.l2), { resumeFrom });
   expect(resumed.artifact).toEqual(uninterrupted.artifact);
 });

@@ -62,4 +62,5 @@ export type ClassifierArtifact = ModelArtifact | OnnxArtifact;
 
 export const isBuiltinArtifact = (a: StoredArtifact): a is ModelArtifact => a.format === MODEL_FORMAT;
 
-export const isRegressionArtifact = (a: StoredArtifact): a is RegressionArtifact => a.format === REGRESSION_MODEL_FORMAT;
+export const isRegressionArtifact = (a: StoredArtifact): a is RegressionArtifact =>
+  a.format === REGRESSION_MODEL_FORMAT;

@@ -10,7 +10,14 @@ import type { Row } from './types';
 export const REGRESSION_MODEL_FORMAT = 'temporal-mlops/linear-regression@1';
 
 // The encoding and coefficient fields are the classifier artifact's; the bias is one number, not one per class.
-const linearFields = { modelName: true, target: true, features: true, preprocessor: true, weights: true, width: true } as const;
+const linearFields = {
+  modelName: true,
+  target: true,
+  features: true,
+  preprocessor: true,
+  weights: true,
+  width: true,
+} as const;
 
 export const regressionArtifactSchema = modelArtifactSchema.pick(linearFields).extend({
   format: z.literal(REGRESSION_MODEL_FORMAT),

@@ -53,7 +53,12 @@ export function splitRegressionFrame(frame: Frame, testFraction: number, seed: n
  * ½ · (row-weighted) mean squared error + ½ · l2 · ‖weights‖² (bias unpenalized) and its gradient; params are
  * `width` weights then the bias. Without row weights its minimizer is scikit-learn's `Ridge(alpha = l2 · rows)`.
  */
-export function ridgeObjective(design: SparseDesign, y: Float64Array, l2: number, rowWeights?: Float64Array): Objective {
+export function ridgeObjective(
+  design: SparseDesign,
+  y: Float64Array,
+  l2: number,
+  rowWeights?: Float64Array,
+): Objective {
   const { rows, width, numeric, oneHot } = design;
   let weightSum = rows;
   if (rowWeights) weightSum = rowWeights.reduce((a, b) => a + b, 0);
@@ -68,7 +73,9 @@ export function ridgeObjective(design: SparseDesign, y: Float64Array, l2: number
       const residual = (prediction[0] as number) - (y[i] as number);
       loss += w * residual * residual;
       const r = w * residual;
-      for (let j = 0; j < numeric.length; j++) gradient[j] = (gradient[j] as number) + r * ((numeric[j] as Float64Array)[i] as number);
+      for (let j = 0; j < numeric.length; j++) {
+        gradient[j] = (gradient[j] as number) + r * ((numeric[j] as Float64Array)[i] as number);
+      }
       for (let f = 0; f < oneHot.length; f++) {
         const col = (oneHot[f] as Int32Array)[i] as number;
         if (col >= 0) gradient[col] = (gradient[col] as number) + r;

@@ -79,7 +79,8 @@ function realizedError(input: PerformanceInput): PerformanceSection {
   const maxDrop = input.maxRise ?? 0;
   const base = { metric: input.metric, window: input.window, labelledRows: n, expected, maxDrop, unknownLabels };
   if (n < input.minLabels) {
-    const reason = n === 0 ? 'no labelled predictions in the window' : `only ${n} labelled predictions (minimum ${input.minLabels})`;
+    const reason =
+      n === 0 ? 'no labelled predictions in the window' : `only ${n} labelled predictions (minimum ${input.minLabels})`;
     return { ...base, judged: false, reason, realized: null, drop: null, degraded: false };
   }
   const realized = regressionMetrics(truth, predicted);

@@ -109,7 +109,9 @@ export function evaluateGuards(baseline: VersionWindowStats, candidate: VersionW
  * significant (p < 0.01), it trips.
  */
 function valueShiftCheck(baseline: readonly number[], candidate: readonly number[], guards: Guards): GuardCheck {
-  if (!baseline.length || !candidate.length) return { name: 'prediction-shift', passed: true, detail: 'no predicted values to compare' };
+  if (!baseline.length || !candidate.length) {
+    return { name: 'prediction-shift', passed: true, detail: 'no predicted values to compare' };
+  }
   const { statistic, pValue } = ksTwoSample(Float64Array.from(candidate), Float64Array.from(baseline));
   const significant = pValue < SHIFT_SIGNIFICANCE;
   const past = statistic > guards.maxPredictionShift;
@@ -117,7 +119,9 @@ function valueShiftCheck(baseline: readonly number[], candidate: readonly number
   return {
     name: 'prediction-shift',
     passed: !past || !significant,
-    detail: `predicted values differ by KS D = ${statistic.toFixed(3)} from stable (allowed ${guards.maxPredictionShift})${tail}`,
+    detail:
+      `predicted values differ by KS D = ${statistic.toFixed(3)} from stable ` +
+      `(allowed ${guards.maxPredictionShift})${tail}`,
   };
 }
 
