@@ -41,7 +41,7 @@ export function renderApproval(view: ApprovalView, now = Date.now()): string[] {
 
 /** Candidate vs champion, with the differences an approver weighs. */
 export function renderComparison(e: EvaluationReport): string {
-  const { headers, rows } = metricComparison(e);
+  const { headers, rows } = metricComparison(e, '%');
   return table(headers, rows);
 }
 

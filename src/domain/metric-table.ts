@@ -24,17 +24,23 @@ export function metricValue(m: MetricSummary | null | undefined, name: MetricNam
   return (m as Partial<Record<MetricName | 'rows', number>> | null | undefined)?.[name];
 }
 
-const text = (v: number | undefined, format: 'pct' | 'fixed', sign = false) => {
+/** How a percentage ends: the UI's details write "75.8 %", the CLI "75.8%". */
+export type PercentStyle = ' %' | '%';
+
+const text = (v: number | undefined, format: 'pct' | 'fixed', sign = false, percent: PercentStyle = ' %') => {
   if (v === undefined || !Number.isFinite(v)) return '–';
-  const body = format === 'pct' ? `${(v * 100).toFixed(1)} %` : v.toFixed(4);
+  const body = format === 'pct' ? `${(v * 100).toFixed(1)}${percent}` : v.toFixed(4);
   return sign && v >= 0 ? `+${body}` : body;
 };
 
-export function metricComparison(e: EvaluationReport): { headers: string[]; rows: string[][] } {
+export function metricComparison(
+  e: EvaluationReport,
+  percent: PercentStyle = ' %',
+): { headers: string[]; rows: string[][] } {
   const columns = isRegressionSummary(e.candidate) ? COLUMNS.regression : COLUMNS.classification;
   const row = (label: string, m: MetricSummary) => [
     label,
-    ...columns.map(([, name, format]) => text(metricValue(m, name), format)),
+    ...columns.map(([, name, format]) => text(metricValue(m, name), format, false, percent)),
   ];
   const rows = [row('candidate', e.candidate)];
   const champion = e.champion;
@@ -43,7 +49,7 @@ export function metricComparison(e: EvaluationReport): { headers: string[]; rows
     const difference = columns.map(([, name, format]) => {
       const a = metricValue(e.candidate, name);
       const b = metricValue(champion.metrics, name);
-      return text(a !== undefined && b !== undefined ? a - b : undefined, format, true);
+      return text(a !== undefined && b !== undefined ? a - b : undefined, format, true, percent);
     });
     rows.push(['difference', ...difference]);
   }
@@ -51,9 +57,11 @@ export function metricComparison(e: EvaluationReport): { headers: string[]; rows
 }
 
 /** "accuracy 81.2 %, macro-F1 0.7012" or "RMSE 2.1034, R² 0.8123": a version's headline figures. */
-export function headlineMetrics(m: MetricSummary): string {
+export function headlineMetrics(m: MetricSummary, percent: PercentStyle = ' %'): string {
   const columns = isRegressionSummary(m)
     ? [COLUMNS.regression[0], COLUMNS.regression[2]]
     : COLUMNS.classification.slice(0, 2);
-  return columns.map(([header, name, format]) => `${header} ${text(metricValue(m, name), format)}`).join(', ');
+  const figure = ([header, name, format]: (typeof columns)[number]) =>
+    `${header} ${text(metricValue(m, name), format, false, percent)}`;
+  return columns.map(figure).join(', ');
 }

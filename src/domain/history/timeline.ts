@@ -116,7 +116,7 @@ export function buildTimeline(s: TimelineSources): TimelineEntry[] {
       version: v.version,
       actor: v.requestedBy,
       summary: `v${v.version} registered (${v.status}): snapshot ${v.datasetId.slice(0, 12)}, ${v.datasetRows} rows; ` +
-        headlineMetrics(v.metrics),
+        headlineMetrics(v.metrics, '%'),
       workflowId: v.workflowId,
       runId: v.runId,
     });
