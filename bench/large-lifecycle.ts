@@ -14,7 +14,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { openRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
-import { modelSpecSchema, parseConfig, type BuiltinTraining } from '../src/domain';
+import { metricValue, modelSpecSchema, parseConfig, type BuiltinTraining } from '../src/domain';
 import { splitFrame, trainOnFrame } from '../src/domain/ml';
 import { createLifecycleWorker, openActivityDeps } from '../src/workers';
 
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   for (const [name, d] of steps) console.log(`  ${name.padEnd(24)} ${(d / 1000).toFixed(2).padStart(7)} s`);
   const trainStep = steps.find(([n]) => n === 'trainCandidate')?.[1] ?? Number.NaN;
   console.log(`  training step vs the same fit done directly: ${(trainStep / 1000).toFixed(1)} s vs ${(directFit / 1000).toFixed(1)} s (${(trainStep / directFit).toFixed(2)}×)`);
-  console.log(`  candidate accuracy ${status.evaluation?.candidate.accuracy.toFixed(4)}, AUC ${status.evaluation?.candidate.auc?.toFixed(4)}`);
+  console.log(`  candidate accuracy ${metricValue(status.evaluation?.candidate, 'accuracy')?.toFixed(4)}, AUC ${metricValue(status.evaluation?.candidate, 'auc')?.toFixed(4)}`);
   console.log(`  peak RSS of the worker process through the lifecycle (worker, DuckDB, registry): ${lifecycleRssMb.toFixed(0)} MB`);
 
   worker.shutdown();

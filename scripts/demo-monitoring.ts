@@ -22,6 +22,7 @@ import { runCli } from '../src/cli/main';
 import { predictRows } from '../src/domain/ml';
 import { loadSpecFile } from '../src/cli/commands/run';
 import {
+  metricValue,
   monitorScheduleId,
   resolveMonitoring,
   scheduleUiLink,
@@ -153,7 +154,7 @@ export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<voi
   const waiting = await waitForStage(client, lifecycle.workflowId, GATE_OR_STOP, 300_000);
   expectStage(waiting, 'awaiting-approval', CHAPTER);
   const ev = waiting.evaluation;
-  const held = `${pct(ev?.candidate.accuracy ?? 0)} on ${ev?.testRows} held-out Seattle days`;
+  const held = `${pct(metricValue(ev?.candidate, 'accuracy') ?? 0)} on ${ev?.testRows} held-out Seattle days`;
   say(`  v${waiting.version}: accuracy ${held}; reference profile stored with the version`);
   const first = await decide(lifecycle.workflowId);
   expectOutcome(first, 'deployed', CHAPTER);
@@ -201,8 +202,8 @@ export async function runMonitoringDemo(ctx: MonitoringDemoContext): Promise<voi
   const weight = policy.labelledWeight === 1 ? 'no weighting' : `each labelled row weighing ${policy.labelledWeight} Seattle rows`;
   const rows = `${candidate.dataset?.rowCount} rows: Seattle snapshot + traffic labelled in the last ${policy.labelledWindow}, ${weight} (the spec's retrain data policy)`;
   say(`▶ retrain v${candidate.version} (${why}) on ${rows}`);
-  const champion = `champion v${e?.champion?.version} ${pct(e?.champion?.metrics.accuracy ?? 0)}`;
-  const versus = `${pct(e?.candidate.accuracy ?? 0)} vs ${champion} on the same held-out rows`;
+  const champion = `champion v${e?.champion?.version} ${pct(metricValue(e?.champion?.metrics, 'accuracy') ?? 0)}`;
+  const versus = `${pct(metricValue(e?.candidate, 'accuracy') ?? 0)} vs ${champion} on the same held-out rows`;
   say(`  candidate accuracy ${versus}; waiting for approval`);
   const second = await decide(retrainId);
   say(`▶ outcome: ${second.outcome}${second.version !== undefined ? ` (v${second.version})` : ''}`);

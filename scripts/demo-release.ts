@@ -17,6 +17,7 @@ import {
 import { openRegistry } from '../src/adapters';
 import {
   deploymentWorkflowId,
+  metricValue,
   parseDurationMs,
   workflowUiLink,
   type LifecycleStatus,
@@ -101,9 +102,10 @@ export async function releaseChapter(ctx: DemoContext, rows: readonly WeatherRow
   const snapshot = waiting.dataset?.id.slice(0, 12);
   say(`▶ ingested ${waiting.dataset?.rowCount} rows (snapshot ${snapshot}), validation passed`);
   const c = e?.candidate;
-  const metrics = `accuracy ${pct(c?.accuracy)}, macro-F1 ${c?.macroF1.toFixed(3)}, log-loss ${c?.logLoss.toFixed(3)}`;
+  const metric = (name: 'accuracy' | 'macroF1' | 'logLoss') => metricValue(c, name);
+  const metrics = `accuracy ${pct(metric('accuracy'))}, macro-F1 ${metric('macroF1')?.toFixed(3)}, log-loss ${metric('logLoss')?.toFixed(3)}`;
   say(`▶ trained v${waiting.version}: ${metrics} on ${e?.testRows} held-out rows`);
-  if (e?.champion) say(`  champion v${e.champion.version}: accuracy ${pct(e.champion.metrics.accuracy)}`);
+  if (e?.champion) say(`  champion v${e.champion.version}: accuracy ${pct(metricValue(e.champion.metrics, 'accuracy'))}`);
   say(rolloutRule(spec, e?.champion?.version, waiting.version));
   const canary = spec.deployment.strategy === 'canary' && Boolean(e?.champion);
 

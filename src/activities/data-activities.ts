@@ -17,7 +17,11 @@ export function createDataActivities({ datasets, logger }: ActivityDeps) {
     async validateDataset(input: { spec: ModelSpec; snapshot: DatasetSnapshot }): Promise<ValidationReport> {
       const columns = [...input.spec.features.map((f) => f.name), input.spec.target.name];
       const step = `profile ${input.snapshot.rowCount} rows`;
-      const profile = await heartbeatWhile({ step }, () => datasets.profile(input.snapshot, columns, { distinctOf: [input.spec.target.name] }));
+      // A regression target's values are numbers, not classes: no distinct values to list.
+      const classTargets = input.spec.target.kind === 'regression' ? [] : [input.spec.target.name];
+      const profile = await heartbeatWhile({ step }, () =>
+        datasets.profile(input.snapshot, columns, { distinctOf: classTargets }),
+      );
       const report = validateDataset(profile, input.spec, input.snapshot.columns.map((c) => c.name));
       log.info({ model: input.spec.name, passed: report.passed, failures: report.failures }, 'dataset validated');
       return report;

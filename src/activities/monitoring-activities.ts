@@ -70,7 +70,8 @@ export function createMonitoringActivities(deps: ActivityDeps) {
       progress({ step: 'joining labels', window: perfWindow });
       const labelled = await predictions.readLabelled({ model: input.model, version: row.version, window: perfWindow });
       const artifact = await artifacts.get(row.artifactPath, row.artifactSha256);
-      performance = { window: perfWindow, labelled, classes: artifact.classes, evaluated: row.metrics };
+      const classes = 'classes' in artifact ? artifact.classes : []; // a regression model has none
+      performance = { window: perfWindow, labelled, classes, evaluated: row.metrics };
     }
     const report = judgeWindow({
       // Run ids are time-ordered (UUIDv7): a hash of the run tells reports of the same minute apart.
@@ -120,6 +121,7 @@ export function createMonitoringActivities(deps: ActivityDeps) {
           base,
           features: spec.features,
           target: spec.target.name,
+          targetKind: spec.target.kind,
           labelled,
         }),
       );

@@ -13,7 +13,13 @@ import {
 import {
   classesOfFrame,
   evaluateFrameProbabilities,
+  regressionMetrics,
+  targetValues,
   trainOnFrame,
+  trainRegressionOnFrame,
+  type Frame,
+  type RegressionRecipe,
+  type Regressor,
   type FrameTrainingState,
   type Classifier,
   type SolverSettings,
@@ -41,7 +47,11 @@ export interface TrainingProgress {
 
 const CHECKPOINT_EVERY_MS = 1000;
 
-function recipeOf(spec: ModelSpec, training: BuiltinTraining, snapshot: DatasetSnapshot): TrainingRecipe & SolverSettings {
+function recipeOf(
+  spec: ModelSpec,
+  training: BuiltinTraining,
+  snapshot: DatasetSnapshot,
+): TrainingRecipe & SolverSettings & RegressionRecipe {
   return {
     modelName: spec.name,
     datasetId: snapshot.id,
@@ -110,10 +120,16 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
         const message = `trainer "${training.trainer}" runs on the training task queue, not in the TypeScript worker`;
         throw failure(FailureType.SpecInvalid, message);
       }
-      const { train, test } = await readSpecFrameSplit(datasets, spec, snapshot);
-      if (classesOfFrame(train, spec.target.name).length < 2) {
+      const { train, test, droppedRows } = await readSpecFrameSplit(datasets, spec, snapshot);
+      const regression = spec.target.kind === 'regression';
+      if (regression && train.rows < 2) {
+        const message = `training split of ${snapshot.id} has ${train.rows} rows with a "${spec.target.name}" value`;
+        throw failure(FailureType.TrainingFailed, message);
+      }
+      if (!regression && classesOfFrame(train, spec.target.name).length < 2) {
         throw failure(FailureType.TrainingFailed, `training split of ${snapshot.id} has fewer than 2 classes`);
       }
+      if (droppedRows) log.info({ model: spec.name, droppedRows }, 'rows without a target value left out');
       const exec = currentWorkflowRun();
       const checkpointKey = `${exec.workflowId}-${exec.runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
       const previous = ctx.info.heartbeatDetails as TrainingProgress | undefined;
@@ -127,20 +143,25 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
       const cap = training.solver === 'lbfgs' ? training.maxIterations : training.epochs;
       let lastCheckpoint = Date.now();
       let checkpointed: string | undefined = resumeFrom ? previous?.checkpointPath : undefined;
-      const { artifact } = await trainOnFrame(train, recipeOf(spec, training, snapshot), {
-        ...(resumeFrom ? { resumeFrom } : {}),
-        onProgress: async (state) => {
-          if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
-            checkpointed = await artifacts.putCheckpoint(spec.name, checkpointKey, JSON.stringify(toStored(state)));
-            lastCheckpoint = Date.now();
-          }
-          const progress = progressOf(state);
-          ctx.heartbeat({ ...progress, epochs: cap, solver: state.solver, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
-          // Yield to the event loop now and then so heartbeats and cancellation get through.
-          if (progress.epoch % 10 === 0) await new Promise((r) => setImmediate(r));
-          if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
-        },
-      });
+      const onProgress = async (state: FrameTrainingState) => {
+        if (Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+          checkpointed = await artifacts.putCheckpoint(spec.name, checkpointKey, JSON.stringify(toStored(state)));
+          lastCheckpoint = Date.now();
+        }
+        const progress = progressOf(state);
+        ctx.heartbeat({ ...progress, epochs: cap, solver: state.solver, ...(checkpointed ? { checkpointPath: checkpointed } : {}) } satisfies TrainingProgress);
+        // Yield to the event loop now and then so heartbeats and cancellation get through.
+        if (progress.epoch % 10 === 0) await new Promise((r) => setImmediate(r));
+        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('cancelled');
+      };
+      const recipe = recipeOf(spec, training, snapshot);
+      const { artifact } = regression
+        ? await trainRegressionOnFrame(train, recipe, {
+            droppedRows,
+            ...(resumeFrom?.solver === 'lbfgs' ? { resumeFrom: resumeFrom.lbfgs } : {}),
+            onProgress: (lbfgs) => onProgress({ solver: 'lbfgs', lbfgs }),
+          })
+        : await trainOnFrame(train, recipe, { ...(resumeFrom ? { resumeFrom } : {}), onProgress });
       const stored = await artifacts.put(artifact);
       if (checkpointed) await artifacts.deleteCheckpoint(checkpointed);
       log.info({ model: spec.name, artifact: stored.sha256, loss: artifact.trainedOn.finalLoss }, 'candidate trained');
@@ -172,9 +193,12 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     candidate: CandidateRef;
   }): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
+    if (spec.target.kind === 'regression') return evaluateRegression(input);
     const production = await registry.findByAlias(spec.name, 'production');
     // Each artifact is read (and verified) once: the champion's features decide the columns, then it scores.
-    const championModel = production ? (await artifacts.classifier(production.artifactPath, production.artifactSha256)).model : null;
+    const championScorer = production ? await scorerOf(production) : null;
+    // A champion of the other kind (a regression model) is not compared: the gate skips vs-champion checks.
+    const championModel = championScorer && !('kind' in championScorer) ? championScorer : null;
     const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
     // The champion may use features the spec no longer lists: read those columns too, so it is scored as served.
     const extra = missing.length
@@ -195,5 +219,43 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
     }
     const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
     return { candidate: candidateMetrics, champion, checks, blessed: checks.every((c) => c.passed), testRows: test.rows };
+  }
+
+  /**
+   * Regression: RMSE, MAE and R² of candidate and champion on the same held-out rows (rows without a target
+   * value are left out, as in training), then the spec's regression gate.
+   */
+  async function evaluateRegression(input: {
+    spec: ModelSpec;
+    snapshot: DatasetSnapshot;
+    candidate: CandidateRef;
+  }): Promise<EvaluationReport> {
+    const { spec, snapshot, candidate } = input;
+    const production = await registry.findByAlias(spec.name, 'production');
+    const loaded = production ? await scorerOf(production) : null;
+    const championModel = loaded && 'kind' in loaded ? loaded : null;
+    const missing = championModel?.features.filter((f) => !snapshot.columns.some((c) => c.name === f.name)) ?? [];
+    const unlisted = (championModel?.features ?? []).filter((f) => !spec.features.some((s) => s.name === f.name));
+    const extra = missing.length ? [] : unlisted;
+    const { test } = await readSpecFrameSplit(datasets, spec, snapshot, extra);
+    const truth = targetValues(test, spec.target.name);
+    const score = (model: Regressor, frame: Frame) => regressionMetrics(truth, model.framePredictions(frame));
+    const { model: candidateModel } = await artifacts.regressor(candidate.artifactPath, candidate.artifactSha256);
+    const candidateMetrics = score(candidateModel, test);
+    let champion: EvaluationReport['champion'] = null;
+    if (production && championModel && missing.length === 0) {
+      champion = { version: production.version, metrics: score(championModel, test) };
+    } else if (production) {
+      const why = championModel ? `missing ${missing.map((f) => f.name).join(', ')}` : 'it is not a regression model';
+      log.warn({ model: spec.name, version: production.version, why }, 'champion cannot be scored on this dataset');
+    }
+    const checks = gateChecks(candidateMetrics, champion?.metrics ?? null, spec.thresholds);
+    const blessed = checks.every((c) => c.passed);
+    return { candidate: candidateMetrics, champion, checks, blessed, testRows: test.rows };
+  }
+
+  /** The production version's model, whichever kind it is. */
+  async function scorerOf(version: { artifactPath: string; artifactSha256: string }) {
+    return (await artifacts.scorer(version.artifactPath, version.artifactSha256)).model;
   }
 }

@@ -1,7 +1,22 @@
 import { siblingUri, type BlobStore } from '../domain';
-import { builtinClassifier, isBuiltinArtifact, storedArtifactSchema, type Classifier, type ModelArtifact, type OnnxArtifact, type StoredArtifact } from '../domain/ml';
+import {
+  builtinClassifier,
+  builtinRegressor,
+  isBuiltinArtifact,
+  isRegressionArtifact,
+  storedArtifactSchema,
+  type ClassifierArtifact,
+  type Classifier,
+  type ModelArtifact,
+  type OnnxArtifact,
+  type RegressionArtifact,
+  type Regressor,
+  type StoredArtifact,
+} from '../domain/ml';
 import { BlobIntegrityError } from './blob-errors';
 import { LocalBlobStore, sha256OfBytes } from './local-blob-store';
+
+type ScoringClassifier = { artifact: ClassifierArtifact; model: Classifier };
 
 export class ArtifactIntegrityError extends Error {
   override name = 'ArtifactIntegrityError';
@@ -29,7 +44,7 @@ export class ArtifactStore {
   }
 
   /** Stores an artifact; returns its URI (`path`, the field's historic name) and sha256. */
-  async put(artifact: ModelArtifact): Promise<{ path: string; sha256: string }> {
+  async put(artifact: ModelArtifact | RegressionArtifact): Promise<{ path: string; sha256: string }> {
     const body = JSON.stringify(artifact);
     const sha256 = sha256OfBytes(body);
     const stored = await this.blobs.putBytes(`${this.prefix}${artifact.modelName}/${sha256}.json`, body);
@@ -56,8 +71,34 @@ export class ArtifactStore {
   }
 
   /** A verified artifact, ready to score: built-in in-process math or an ONNX session. */
-  async classifier(uri: string, expectedSha256?: string): Promise<{ artifact: StoredArtifact; model: Classifier }> {
+  async classifier(uri: string, expectedSha256?: string): Promise<ScoringClassifier> {
     const artifact = await this.get(uri, expectedSha256);
+    if (isRegressionArtifact(artifact)) {
+      throw new ArtifactIntegrityError(`artifact ${uri} is a regression model, not a classifier`);
+    }
+    return this.classifierOf(uri, artifact);
+  }
+
+  /** A verified regression artifact, ready to score. */
+  async regressor(uri: string, expectedSha256?: string): Promise<{ artifact: RegressionArtifact; model: Regressor }> {
+    const artifact = await this.get(uri, expectedSha256);
+    if (!isRegressionArtifact(artifact)) {
+      throw new ArtifactIntegrityError(`artifact ${uri} is a classifier, not a regression model`);
+    }
+    return { artifact, model: builtinRegressor(artifact) };
+  }
+
+  /** Either kind, as the artifact records it (the model server loads whatever the registry names). */
+  async scorer(
+    uri: string,
+    expectedSha256?: string,
+  ): Promise<ScoringClassifier | { artifact: RegressionArtifact; model: Regressor }> {
+    const artifact = await this.get(uri, expectedSha256);
+    if (isRegressionArtifact(artifact)) return { artifact, model: builtinRegressor(artifact) };
+    return this.classifierOf(uri, artifact);
+  }
+
+  private async classifierOf(uri: string, artifact: ClassifierArtifact): Promise<ScoringClassifier> {
     if (isBuiltinArtifact(artifact)) return { artifact, model: builtinClassifier(artifact) };
     // Loaded on demand: processes that never meet an ONNX model never load the native runtime.
     const { OnnxClassifier } = await import('./onnx-classifier');

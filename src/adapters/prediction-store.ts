@@ -144,12 +144,16 @@ export class PredictionStore {
     if (labelFiles.length === 0 || files.length === 0) return [];
     return this.withConnection(async (c) => {
       const reader = await c.runAndReadAll(
-        `SELECT l.label AS truth, p.probabilities::VARCHAR AS probabilities
+        `SELECT l.label AS truth, p.label AS predicted, p.probabilities::VARCHAR AS probabilities
          FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(files)}
                WHERE ${this.windowFilter(q.model, q.window)} AND version = ${Math.trunc(q.version)}) p
          JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"`,
       );
-      return reader.getRowObjectsJS().map((r) => ({ truth: String(r['truth']), probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number> }));
+      return reader.getRowObjectsJS().map((r) => ({
+        truth: String(r['truth']),
+        predicted: String(r['predicted']),
+        probabilities: JSON.parse(String(r['probabilities'] ?? '{}')) as Record<string, number>,
+      }));
     });
   }
 
@@ -164,6 +168,8 @@ export class PredictionStore {
     base: DatasetSource;
     features: readonly FeatureRef[];
     target: string;
+    /** A regression target stays a number (labels are cast; text that is no number becomes null). */
+    targetKind?: 'classification' | 'regression';
     labelled: MonitorWindow | null;
   }): Promise<{ path: string; baseRows: number; labelledRows: number }> {
     const name = `${encodeURIComponent(q.model)}/${q.key.replace(/[^A-Za-z0-9._-]/g, '_')}.parquet`;
@@ -171,18 +177,20 @@ export class PredictionStore {
     const stored = await this.blobs.head(uri);
     const path = stored ? await this.blobs.localFile(uri, stored.sha256) : resolve(join(this.dirs.retrainDir, name));
     const t = quoteIdent(q.target);
+    const targetAs = (expression: string) =>
+      `${q.targetKind === 'regression' ? `TRY_CAST(${expression} AS DOUBLE)` : `${expression}::VARCHAR`} AS ${t}`;
     const baseCols = q.features.map((f) => (f.type === 'numeric' ? `TRY_CAST(${quoteIdent(f.name)} AS DOUBLE)` : `${quoteIdent(f.name)}::VARCHAR`) + ` AS ${quoteIdent(f.name)}`);
     const labelFiles = await this.labelFiles();
     const logFiles = q.labelled ? await this.logFiles(q.model, Date.parse(q.labelled.start), Date.parse(q.labelled.end)) : [];
     return this.withConnection(async (c) => {
       const base = await readUserDataset(c, this.paths, this.blobs, q.base, 'monitoring.retrain.dataset');
       const basePath = base.realPath;
-      const parts = [`SELECT ${[...baseCols, `${t}::VARCHAR AS ${t}`, `'base' AS mlops_source`].join(', ')} FROM (${base.select})`];
+      const parts = [`SELECT ${[...baseCols, targetAs(t), `'base' AS mlops_source`].join(', ')} FROM (${base.select})`];
       if (q.labelled && labelFiles.length && logFiles.length) {
         const cols = q.features.map((f) => `${this.featureExpression(f)} AS ${quoteIdent(f.name)}`);
         parts.push(
           // Ordered: the retrain's split (and so its model) must not depend on the join's output order.
-          `(SELECT ${[...cols, `l.label AS ${t}`, `'labelled' AS mlops_source`].join(', ')}
+          `(SELECT ${[...cols, targetAs('l.label'), `'labelled' AS mlops_source`].join(', ')}
            FROM (SELECT DISTINCT ON (requestId, "row") * FROM ${predictionLogSource(logFiles)} WHERE ${this.windowFilter(q.model, q.labelled)}) p
            JOIN (${this.labelsQuery(labelFiles, q.model)}) l ON p.requestId = l.request_id AND p."row" = l."row"
            ORDER BY p."at", p.requestId, p."row")`,

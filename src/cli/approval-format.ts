@@ -1,5 +1,5 @@
-import { describeEvidencePerformance, type ApprovalView, type EvaluationReport, type RetrainEvidence } from '../domain';
-import { fixed, pct, table } from './format';
+import { describeEvidencePerformance, metricComparison, type ApprovalView, type EvaluationReport, type RetrainEvidence } from '../domain';
+import { fixed, table } from './format';
 
 /** "3d 4h", "12m", "40s": how long ago or how far ahead, for people. */
 export function humanDuration(ms: number): string {
@@ -41,15 +41,8 @@ export function renderApproval(view: ApprovalView, now = Date.now()): string[] {
 
 /** Candidate vs champion, with the differences an approver weighs. */
 export function renderComparison(e: EvaluationReport): string {
-  const rows: (string | number)[][] = [['candidate', pct(e.candidate.accuracy), fixed(e.candidate.macroF1), fixed(e.candidate.logLoss)]];
-  if (e.champion) {
-    const c = e.champion.metrics;
-    const signedPct = (v: number) => `${v >= 0 ? '+' : ''}${pct(v)}`;
-    const signedFixed = (v: number) => `${v >= 0 ? '+' : ''}${fixed(v)}`;
-    rows.push([`champion v${e.champion.version}`, pct(c.accuracy), fixed(c.macroF1), fixed(c.logLoss)]);
-    rows.push(['difference', signedPct(e.candidate.accuracy - c.accuracy), signedFixed(e.candidate.macroF1 - c.macroF1), signedFixed(e.candidate.logLoss - c.logLoss)]);
-  }
-  return table(['', 'accuracy', 'macro-F1', 'log-loss'], rows);
+  const { headers, rows } = metricComparison(e, '%');
+  return table(headers, rows);
 }
 
 /** A retrain's evidence for people: the monitor report, its drift table, realized vs evaluated performance. */

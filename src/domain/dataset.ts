@@ -82,6 +82,23 @@ function checkFeature(feature: FeatureSpec, col: ColumnProfile | undefined, rowC
 }
 
 /**
+ * A regression target must be numeric with at least one value; rows without one are left out of training
+ * and evaluation (the check says how many), so nulls alone do not fail validation.
+ */
+function regressionTargetChecks(name: string, col: ColumnProfile, rowCount: number): ValidationCheck[] {
+  const numeric = NUMERIC_TYPES.test(col.type);
+  const type = `${col.type} ${numeric ? 'is' : 'is not'} numeric (a regression target needs numbers)`;
+  const checks: ValidationCheck[] = [{ check: 'type', column: name, passed: numeric, detail: type }];
+  if (!numeric) return checks;
+  const present = rowCount - col.nullCount - (col.nonFiniteCount ?? 0);
+  const detail = present === 0
+    ? 'every target value is missing'
+    : `${rowCount - present} rows without a target value (left out of training and evaluation)`;
+  checks.push({ check: 'nulls', column: name, passed: present > 0, detail });
+  return checks;
+}
+
+/**
  * Validates a profiled dataset against the spec. Pure: the profile comes from DuckDB in the activity.
  * `found` (the dataset's columns) is named once when a column is missing — a wrong delimiter or header shows there.
  */
@@ -94,6 +111,8 @@ export function validateDataset(profile: DatasetProfile, spec: ModelSpec, found?
   const target = byName.get(spec.target.name);
   if (!target) {
     checks.push({ check: 'column-present', column: spec.target.name, passed: false, detail: `target column "${spec.target.name}" is missing` });
+  } else if (profile.rowCount > 0 && spec.target.kind === 'regression') {
+    checks.push(...regressionTargetChecks(spec.target.name, target, profile.rowCount));
   } else if (profile.rowCount > 0) {
     checks.push({ check: 'nulls', column: spec.target.name, passed: target.nullCount === 0, detail: `${target.nullCount} null labels` });
     const classes = target.distinct ?? [];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SeededRandom } from './ml/random';
 import type { DatasetSnapshot } from './dataset';
 import type { MetricSummary } from './lifecycle';
+import { metricValue } from './metric-table';
 
 /**
  * Hyper-parameter search for external trainers (`training.search`): which trials to run, and which one wins.
@@ -144,7 +145,7 @@ export interface SearchSummary {
 
 /** The metric's value for ranking; null when the trial has none (AUC of a multi-class target). */
 export function trialValue(metrics: MetricSummary, metric: SearchMetric): number | null {
-  const v = metrics[metric];
+  const v = metricValue(metrics, metric);
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

@@ -12,6 +12,7 @@ export * from './blob-uri';
 export * from './blob-store';
 export * from './dataset-filter';
 export * from './lifecycle';
+export * from './metric-table';
 export * from './governance';
 export * from './config';
 export * from './prediction';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { modelSpecSchema, type Thresholds } from './spec';
 import type { DatasetSnapshot, ValidationReport } from './dataset';
 import type { ClassificationMetrics } from './ml/types';
+import type { RegressionMetrics } from './ml/regression-metrics';
+import { regressionGateChecks } from './regression-gate';
 import type { SearchSummary } from './hyper-search';
 import type { ApprovalView, AuditTrailHealth, DecisionChannel, RefusalCode } from './governance';
 import type { DeploymentQueuePosition, DeploymentResult } from './rollout/deployment';
@@ -55,7 +57,12 @@ export const stages = [
 ] as const;
 export type Stage = (typeof stages)[number];
 
-export type MetricSummary = Pick<ClassificationMetrics, 'accuracy' | 'macroF1' | 'logLoss' | 'auc' | 'rows'>;
+export type ClassificationSummary = Pick<ClassificationMetrics, 'accuracy' | 'macroF1' | 'logLoss' | 'auc' | 'rows'>;
+/** A regression model's held-out (or realized) figures: RMSE, MAE, R². */
+export type RegressionSummary = RegressionMetrics;
+export type MetricSummary = ClassificationSummary | RegressionSummary;
+
+export const isRegressionSummary = (m: MetricSummary): m is RegressionSummary => 'rmse' in m;
 
 export interface RecordedDecision {
   readonly kind: 'approve' | 'reject';
@@ -152,12 +159,31 @@ export interface LifecycleResult {
   readonly deployment?: DeploymentResult;
 }
 
-export function summarizeMetrics(m: ClassificationMetrics): MetricSummary {
+/** The classification figures of a summary; a regression summary here is a caller's mistake. */
+export function classificationSummary(m: MetricSummary): ClassificationSummary {
+  if (isRegressionSummary(m)) throw new Error('a regression model has no accuracy, macro-F1 or log-loss');
+  return m;
+}
+
+export function summarizeMetrics(m: ClassificationMetrics): ClassificationSummary {
   return { accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss, rows: m.rows, ...(m.auc !== undefined ? { auc: m.auc } : {}) };
 }
 
-/** The machine gate ("blessing"): absolute thresholds, then change versus the champion on the same split. */
+/**
+ * The machine gate ("blessing"): absolute thresholds, then change versus the champion on the same split.
+ * A champion of the other kind (classifier vs regression) cannot be compared: those checks are skipped.
+ */
 export function gateChecks(candidate: MetricSummary, champion: MetricSummary | null, t: Thresholds): GateCheck[] {
+  const sameKind = champion && isRegressionSummary(champion) === isRegressionSummary(candidate) ? champion : null;
+  if (isRegressionSummary(candidate)) return regressionGateChecks(candidate, sameKind as RegressionSummary | null, t);
+  return classificationGateChecks(candidate, sameKind as ClassificationSummary | null, t);
+}
+
+function classificationGateChecks(
+  candidate: ClassificationSummary,
+  champion: ClassificationSummary | null,
+  t: Thresholds,
+): GateCheck[] {
   const checks: GateCheck[] = [];
   const fmt = (v: number) => v.toFixed(4);
   const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v)}`;

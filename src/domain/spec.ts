@@ -5,6 +5,7 @@ import { monitoringSpecSchema } from './monitoring/monitoring-spec';
 import { datasetWhereSchema } from './dataset-filter';
 import { BUILTIN_TRAINING_DEFAULTS, isBuiltinTraining, trainingSchema } from './training-spec';
 import { FailureType } from './failure-types';
+import { regressionSpecProblems } from './regression-spec';
 
 /** Model spec: one validated file per model lifecycle. Authors describe what, the engine does how. */
 
@@ -44,6 +45,15 @@ export const thresholdsSchema = z
     maxMacroF1DropVsChampion: z.number().min(0).max(1).optional(),
     /** Candidate's log-loss may exceed the champion's by at most this much. */
     maxLogLossRiseVsChampion: z.number().min(0).optional(),
+    /** Regression targets (`target.kind: "regression"`), in the target's units: lower is better for RMSE and MAE. */
+    maxRmse: z.number().positive().optional(),
+    maxMae: z.number().positive().optional(),
+    minR2: z.number().max(1).optional(),
+    /** Candidate's RMSE / MAE may exceed the champion's by at most this much (target units). */
+    maxRmseRiseVsChampion: z.number().min(0).optional(),
+    maxMaeRiseVsChampion: z.number().min(0).optional(),
+    /** Candidate's R² may be at most this much below the champion's. */
+    maxR2DropVsChampion: z.number().min(0).optional(),
   })
   .strict();
 
@@ -62,6 +72,8 @@ export const modelSpecSchema = z
     target: z
       .object({
         name: z.string().min(1),
+        /** `regression`: a numeric target, a linear model (ridge), RMSE/MAE/R²; default `classification`. */
+        kind: z.enum(['classification', 'regression']).default('classification'),
         /** Optional fixed class order; integer and boolean labels may be written as numbers/booleans. */
         classes: z
           .array(z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -90,6 +102,7 @@ export const modelSpecSchema = z
     if (isBuiltinTraining(spec.training) && spec.training.rowWeights && spec.training.solver !== 'lbfgs') {
       ctx.addIssue({ code: 'custom', message: 'row weights need solver "lbfgs"', path: ['training', 'rowWeights'] });
     }
+    for (const problem of regressionSpecProblems(spec)) ctx.addIssue({ code: 'custom', ...problem });
     const names = new Set<string>();
     for (const f of spec.features) {
       if (names.has(f.name)) ctx.addIssue({ code: 'custom', message: `feature "${f.name}" is listed twice`, path: ['features'] });

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../adapters';
 import type { Registry } from '../domain';
 import { counterRoutesToCandidate, idRoutesToCandidate, type PredictionRole } from '../domain';
-import { predictRows, type Classifier } from '../domain/ml';
+import { predictRows, type Classifier, type Regressor } from '../domain/ml';
 import { batchRequestSchema, singleRequestSchema } from './request-schema';
 
 /** One model version in memory, verified, warmed up and ready to answer. */
@@ -10,10 +10,13 @@ export interface LoadedVersion {
   readonly version: number;
   readonly loadedAt: string;
   readonly warmupMs: number;
-  /** Built-in in-process model or an ONNX session; both score through the same interface. */
-  readonly model: Classifier;
-  /** `temporal-mlops/softmax-regression@1` or `temporal-mlops/onnx@1`. */
+  /** Built-in in-process model or an ONNX session (both score through one interface), or a regression model. */
+  readonly model: Classifier | Regressor;
+  /** `temporal-mlops/softmax-regression@1`, `temporal-mlops/onnx@1` or `temporal-mlops/linear-regression@1`. */
   readonly format: string;
+  /** Classifiers answer labels and probabilities, regression models a value. */
+  readonly kind: 'classification' | 'regression';
+  /** None for a regression model. */
   readonly classes: readonly string[];
   readonly batchSchema: ReturnType<typeof batchRequestSchema>;
   readonly singleSchema: ReturnType<typeof singleRequestSchema>;
@@ -87,11 +90,19 @@ export class ModelRouter {
   private async loadFresh(name: string, version: number): Promise<LoadedVersion> {
     const row = await this.registry.getVersion(name, version);
     // Verifies the artifact's hash (and, for ONNX, the model bytes' hash and the trainer's reference predictions).
-    const { artifact, model } = await this.artifacts.classifier(row.artifactPath, row.artifactSha256);
+    const { artifact, model } = await this.artifacts.scorer(row.artifactPath, row.artifactSha256);
     if (artifact.modelName !== name) throw new VersionUnhealthyError(`artifact of ${name}@${version} belongs to model "${artifact.modelName}"`);
     const started = performance.now();
-    // Warm-up doubles as the health check: rows of missing values must score to finite probabilities summing to 1.
+    // Warm-up doubles as the health check: rows of missing values must score to finite probabilities summing to 1
+    // (a regression model: to a finite value).
     for (let i = 0; i < WARMUP_ROWS; i++) {
+      if ('kind' in model) {
+        const value = model.predictValues([{}])[0];
+        if (!Number.isFinite(value)) {
+          throw new VersionUnhealthyError(`${name}@${version} predicted ${value} on warm-up`);
+        }
+        continue;
+      }
       const [p] = await predictRows(model, [{}]);
       const total = Object.values(p?.probabilities ?? {}).reduce((a, b) => a + b, 0);
       if (!Number.isFinite(total) || Math.abs(total - 1) > 1e-5) throw new VersionUnhealthyError(`${name}@${version} produced invalid probabilities on warm-up (sum ${total})`);
@@ -103,7 +114,8 @@ export class ModelRouter {
       warmupMs: performance.now() - started,
       model,
       format: artifact.format,
-      classes: artifact.classes,
+      kind: 'kind' in model ? 'regression' : 'classification',
+      classes: 'classes' in artifact ? artifact.classes : [],
       batchSchema: batchRequestSchema(artifact),
       singleSchema: singleRequestSchema(artifact),
     };

@@ -23,17 +23,19 @@ function modelInfo(route: ModelRoute) {
     loadedAt: v.loadedAt,
     features: v.model.features,
     format: v.format,
+    kind: v.kind,
     classes: v.classes,
     rollout: route.candidate ? { candidate: route.candidate.version, mode: route.mode, percent: route.percent, since: route.routedAt } : null,
   };
 }
 
+const valuesJson = { value: { type: 'number' }, values: { type: 'array', items: { type: 'number' } } } as const;
 const predictionJson = { type: 'object', properties: { label: { type: 'string' }, probabilities: { type: 'object', additionalProperties: { type: 'number' } } } } as const;
 /** Serialised by a compiled serializer rather than JSON.stringify: most of the request path is the answer. */
 const predictResponseSchema = {
   200: {
     type: 'object',
-    properties: { model: { type: 'string' }, version: { type: 'integer' }, requestId: { type: 'string' }, prediction: predictionJson, predictions: { type: 'array', items: predictionJson } },
+    properties: { model: { type: 'string' }, version: { type: 'integer' }, requestId: { type: 'string' }, prediction: predictionJson, predictions: { type: 'array', items: predictionJson }, ...valuesJson },
   },
 } as const;
 
@@ -62,6 +64,25 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     meters.rows(predictions.length);
   };
 
+  /** Regression: each row's value feeds the guards' sample and the log (as text in `label`, no probabilities). */
+  const recordValues = (
+    v: LoadedVersion,
+    role: PredictionRole,
+    requestId: string,
+    rows: readonly Row[],
+    values: Float64Array,
+  ) => {
+    const at = recording ? new Date().toISOString() : '';
+    values.forEach((value, i) => {
+      stats.value(v.name, v.version, role, value);
+      if (!recording) return;
+      const features = rows[i] as Row;
+      const where = { requestId, row: i, at, model: v.name, version: v.version, role };
+      sink.record({ ...where, features, label: String(value), probabilities: {} });
+    });
+    metersOf(v, role).rows(values.length);
+  };
+
   const observe = (v: LoadedVersion, role: PredictionRole, status: number, ms: number) => {
     const outcome = outcomeOf(status);
     stats.request(v.name, v.version, role, v.classes, ms, outcome);
@@ -74,6 +95,7 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     let status = 200;
     const parsed = candidate.batchSchema.safeParse({ instances: rows });
     if (!parsed.success) status = 400;
+    else if ('kind' in candidate.model) status = 400; // shadow judges label agreement: not for regression models
     else {
       try {
         const predictions = await predictRows(candidate.model, rows);
@@ -115,6 +137,12 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
       return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.features });
     }
     const rows: Row[] = 'instance' in parsed.data ? [parsed.data.instance as Row] : (parsed.data.instances as Row[]);
+    const head = { model: served.name, version: served.version, requestId: req.id };
+    if ('kind' in served.model) {
+      const values = served.model.predictValues(rows);
+      recordValues(served, role, req.id, rows, values);
+      return single ? { ...head, value: values[0] } : { ...head, values: Array.from(values) };
+    }
     const predictions = await predictRows(served.model, rows);
     recordRows(served, role, req.id, rows, predictions);
     if (route.mode === 'shadow' && route.candidate) {
@@ -122,7 +150,6 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
       const labels = predictions.map((p) => p.label);
       setImmediate(() => void scoreShadow(candidate, req.id, rows, labels));
     }
-    const head = { model: served.name, version: served.version, requestId: req.id };
     return single ? { ...head, prediction: predictions[0] } : { ...head, predictions };
   });
 }

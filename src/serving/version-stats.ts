@@ -7,6 +7,8 @@ import type { PredictionRole, VersionWindowStats, WindowStats } from '../domain'
 const REQUEST_CAPACITY = 20_000;
 const ROW_CAPACITY = 50_000;
 const MAX_SERIES_PER_MODEL = 12;
+/** Regression models: at most this many of a window's most recent predicted values go to the guards. */
+const VALUE_SAMPLE = 1_000;
 
 export type RequestOutcome = 'ok' | 'error' | 'rejected';
 const outcomeCode: Record<RequestOutcome, number> = { ok: 0, error: 1, rejected: 2 };
@@ -21,6 +23,8 @@ class Series {
   /** -1: not compared, 0: disagreed with the primary answer, 1: agreed. */
   private readonly rowAgreement = new Int8Array(ROW_CAPACITY);
   private rowCount = 0;
+  /** Predicted values of a regression model's rows (allocated on its first value; classifiers never need it). */
+  private rowValue: Float64Array | null = null;
   lastWrite = 0;
 
   constructor(
@@ -45,6 +49,14 @@ class Series {
     this.lastWrite = at;
   }
 
+  /** A regression model's row: its predicted value instead of a label. */
+  addValueRow(at: number, value: number): void {
+    this.rowValue ??= new Float64Array(ROW_CAPACITY);
+    const i = this.rowCount % ROW_CAPACITY;
+    this.addRow(at, -1, null);
+    this.rowValue[i] = value;
+  }
+
   window(since: number): VersionWindowStats {
     let requests = 0;
     let errors = 0;
@@ -59,13 +71,16 @@ class Series {
       latencies.push(this.reqLatency[i] as number);
     }
     const counts = new Array<number>(this.classes.length).fill(0);
+    const values: number[] = [];
     let rows = 0;
     let compared = 0;
     let agreed = 0;
     for (let n = 0, i = (this.rowCount - 1 + ROW_CAPACITY) % ROW_CAPACITY; n < Math.min(this.rowCount, ROW_CAPACITY); n++, i = (i - 1 + ROW_CAPACITY) % ROW_CAPACITY) {
       if ((this.rowTime[i] as number) < since) continue;
       rows++;
-      counts[this.rowLabel[i] as number] = (counts[this.rowLabel[i] as number] ?? 0) + 1;
+      const label = this.rowLabel[i] as number;
+      if (label >= 0) counts[label] = (counts[label] ?? 0) + 1;
+      if (this.rowValue && values.length < VALUE_SAMPLE) values.push(this.rowValue[i] as number);
       const a = this.rowAgreement[i] as number;
       if (a >= 0) {
         compared++;
@@ -88,6 +103,7 @@ class Series {
       rows,
       labels,
       ...(this.role === 'shadow' ? { agreement: { compared, agreed } } : {}),
+      ...(this.rowValue ? { values } : {}),
     };
   }
 }
@@ -119,6 +135,11 @@ export class VersionStats {
   /** `labelIndex` is the index of the predicted label in the version's classes. */
   row(model: string, version: number, role: PredictionRole, classes: readonly string[], labelIndex: number, agreed: boolean | null = null): void {
     this.series(model, version, role, classes).addRow(this.now(), labelIndex, agreed);
+  }
+
+  /** A regression model's predicted value for one row. */
+  value(model: string, version: number, role: PredictionRole, value: number): void {
+    this.series(model, version, role, []).addValueRow(this.now(), value);
   }
 
   window(model: string, since: number): WindowStats {

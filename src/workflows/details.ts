@@ -1,12 +1,7 @@
-import { describeAuditTrailHealth, describeQueuePosition, type LifecycleStatus, type MetricSummary } from '../domain';
+import { describeAuditTrailHealth, describeQueuePosition, metricComparison, type LifecycleStatus } from '../domain';
 import { renderEvidenceMarkdown } from './evidence-details';
 
-const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
-
-function metricRow(name: string, m: MetricSummary | undefined): string {
-  return `| ${name} | ${pct(m?.accuracy)} | ${num(m?.macroF1)} | ${num(m?.logLoss)} |`;
-}
 
 /** Markdown for the Temporal UI's "current details": what an approver needs at a glance. */
 export function renderDetails(s: LifecycleStatus): string {
@@ -28,15 +23,10 @@ export function renderDetails(s: LifecycleStatus): string {
     lines.push(`best trial ${picked.best + 1}: ${picked.metric} ${num(best?.value ?? undefined)} on validation rows`);
   }
   if (s.evaluation) {
-    lines.push('', '| model | accuracy | macro-F1 | log-loss |', '|---|---|---|---|', metricRow('candidate', s.evaluation.candidate));
-    const champion = s.evaluation.champion;
-    if (champion) {
-      const c = champion.metrics;
-      const d = s.evaluation.candidate;
-      const signed = (v: number, text: string) => `${v >= 0 ? '+' : ''}${text}`;
-      lines.push(metricRow(`champion v${champion.version}`, c));
-      lines.push(`| difference | ${signed(d.accuracy - c.accuracy, pct(d.accuracy - c.accuracy))} | ${signed(d.macroF1 - c.macroF1, num(d.macroF1 - c.macroF1))} | ${signed(d.logLoss - c.logLoss, num(d.logLoss - c.logLoss))} |`);
-    }
+    const { headers, rows } = metricComparison(s.evaluation);
+    const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+    const head = [line(headers.map((h, i) => (i === 0 ? 'model' : h))), line(headers.map(() => '---'))];
+    lines.push('', ...head, ...rows.map(line));
     const failed = s.evaluation.checks.filter((c) => !c.passed);
     lines.push('', `machine gate: ${s.evaluation.blessed ? 'blessed' : `NOT blessed — ${failed.map((c) => c.detail).join('; ')}`}`);
   }

@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
 import type { TrainingProgress } from '../../src/activities/training-activities';
-import { modelSpecSchema, parseConfig, type CandidateRef, type DatasetSnapshot } from '../../src/domain';
+import { metricValue, modelSpecSchema, parseConfig, type CandidateRef, type DatasetSnapshot } from '../../src/domain';
 import { openActivityDeps } from '../../src/workers';
 import { repoRoot, tempDir } from '../support/paths';
 import { weatherSpec } from '../support/specs';
@@ -52,7 +52,7 @@ test('snapshot, artifact and checkpoint named by bare paths are read as file:// 
 
   const legacyCandidate: CandidateRef = { ...candidate, artifactPath: bare(candidate.artifactPath) };
   const evaluation = await run(() => activities.evaluateCandidate({ spec, snapshot: legacySnapshot, candidate: legacyCandidate }));
-  expect(evaluation.candidate.accuracy).toBeGreaterThan(0.5);
+  expect(metricValue(evaluation.candidate, 'accuracy')).toBeGreaterThan(0.5);
 
   const { version } = await run(() =>
     activities.registerCandidate({ spec, snapshot: legacySnapshot, candidate: legacyCandidate, evaluation, requestedBy: 'test' }),

@@ -1,5 +1,6 @@
 import {
   buildReferenceProfiles,
+  metricValue,
   decideRetrain,
   judgeWindow,
   monitoringSpecSchema,
@@ -73,7 +74,7 @@ test('performance: realized accuracy against the evaluated one, unknown labels c
     }),
   );
   expect(report.performance).toMatchObject({ judged: true, labelledRows: 40, unknownLabels: 10, degraded: true });
-  expect(report.performance?.realized?.accuracy).toBeCloseTo(0.5, 12);
+  expect(metricValue(report.performance?.realized, 'accuracy')).toBeCloseTo(0.5, 12);
   expect(report.performance?.drop).toBeCloseTo(0.3, 12);
   expect(report.verdict).toBe('degraded');
   expect(report.problems).toContain('labels: 10 labels name no class of the model (counted as errors)');

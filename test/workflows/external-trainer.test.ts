@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ArtifactStore } from '../../src/adapters';
 import { describeLifecycle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { pollUntil } from '../../src/client/poll';
-import { FailureType, modelSpecSchema, type ModelSpec, type ModelSpecInput } from '../../src/domain';
+import { FailureType, metricValue, modelSpecSchema, type ModelSpec, type ModelSpecInput } from '../../src/domain';
 import { ONNX_MODEL_FORMAT, onnxArtifactSchema } from '../../src/domain/ml';
 import { startStack, type TestStack } from '../support/stack';
 import { startTrainerFor, type PythonTrainer } from '../support/python-trainer';
@@ -88,8 +88,8 @@ test('sklearn trainer: trained in Python, gated against the built-in champion on
   const envelope = onnxArtifactSchema.parse(JSON.parse(readFileSync(fileURLToPath(waiting.candidate?.artifactPath ?? ''), 'utf8')));
   const evaluated = waiting.evaluation?.candidate;
   expect(evaluated?.rows).toBe(envelope.holdoutMetrics.rows);
-  expect(Math.abs((evaluated?.accuracy ?? 0) - envelope.holdoutMetrics.accuracy)).toBeLessThanOrEqual(1 / 732);
-  expect(Math.abs((evaluated?.logLoss ?? 0) - envelope.holdoutMetrics.logLoss)).toBeLessThan(1e-4);
+  expect(Math.abs((metricValue(evaluated, 'accuracy') ?? 0) - envelope.holdoutMetrics.accuracy)).toBeLessThanOrEqual(1 / 732);
+  expect(Math.abs((metricValue(evaluated, 'logLoss') ?? 0) - envelope.holdoutMetrics.logLoss)).toBeLessThan(1e-4);
   expect(envelope.parity.maxAbsDiff).toBeLessThan(1e-5);
   expect((await stack.registry.getVersion(name, 2)).params).toMatchObject({
     trainer: 'sklearn',
@@ -170,7 +170,7 @@ test('python trainer: a user function on MLOPS_TRAINER_PATH trains a candidate t
   });
   const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   expect(waiting.candidate).toMatchObject({ format: ONNX_MODEL_FORMAT, trainer: 'tiny_trainer:fit' });
-  expect(waiting.evaluation?.candidate.accuracy).toBeGreaterThan(0.5);
+  expect(metricValue(waiting.evaluation?.candidate, 'accuracy')).toBeGreaterThan(0.5);
   await sendDecision(stack.client, workflowId, 'reject', { approver: 'carol' });
   expect(await handle.result()).toMatchObject({ outcome: 'rejected', version: 1 });
   expect((await describeLifecycle(stack.client, workflowId)).status?.stage).toBe('rejected');

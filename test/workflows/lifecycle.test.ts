@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLifecycle, sendDecision, waitForStage, describeLifecycle } from '../../src/client';
-import { FailureType, deploymentWorkflowId, modelSpecSchema, type ModelSpec } from '../../src/domain';
+import { FailureType, deploymentWorkflowId, metricValue, modelSpecSchema, type ModelSpec } from '../../src/domain';
 import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { tempDir, weatherCsv } from '../support/paths';
@@ -34,7 +34,7 @@ test('approve path: trains, registers with lineage, waits for approval, deploys 
   const { workflowId, runId, handle } = await startLifecycle(stack.client, stack.config, { spec: s, requestedBy: 'test-suite', reason: 'approve path', specSource: 'specs/weather-approve.json' });
   const waiting = await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   expect(waiting.version).toBe(1);
-  expect(waiting.evaluation?.candidate.accuracy).toBeGreaterThan(0.6);
+  expect(metricValue(waiting.evaluation?.candidate, 'accuracy')).toBeGreaterThan(0.6);
   expect(waiting.evaluation?.champion).toBeNull();
   expect(waiting.dataset?.rowCount).toBe(2922);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ingestLabels, predictionLogLayout } from '../../src/adapters';
-import { FailureType, retrainWorkflowId, type PredictionRecord } from '../../src/domain';
+import { FailureType, metricValue, retrainWorkflowId, type PredictionRecord } from '../../src/domain';
 import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { startStack, type TestStack } from '../support/stack';
 import { tempDir } from '../support/paths';
@@ -21,7 +21,7 @@ afterAll(async () => stack?.close());
 test('labels: realized accuracy on labelled traffic is compared with evaluation; a drop past maxDrop retrains on performance', async () => {
   const model = uniqueModel('mon-perf');
   const version = await deploy(stack, seattleSpec(model, { window: '1h', cooldown: '0s', performance: { metric: 'accuracy', maxDrop: 0.1, minLabels: 30 } }));
-  const evaluated = (await stack.registry.getVersion(model, version)).metrics.accuracy;
+  const evaluated = metricValue((await stack.registry.getVersion(model, version)).metrics, 'accuracy');
 
   const honest = await serve(stack, model, await weatherRows('Seattle', 300));
   await ingestLabels(stack.predictions, labelsCsv(honest));
@@ -29,7 +29,7 @@ test('labels: realized accuracy on labelled traffic is compared with evaluation;
   const firstReport = (await stack.monitoring.getReport(first.reportId))?.report;
   const expectedAccuracy = honest.filter((p) => p.predicted === p.truth).length / honest.length;
   expect(firstReport?.performance).toMatchObject({ judged: true, labelledRows: 300, expected: evaluated, degraded: false });
-  expect(firstReport?.performance?.realized?.accuracy).toBeCloseTo(expectedAccuracy, 10);
+  expect(metricValue(firstReport?.performance?.realized, 'accuracy')).toBeCloseTo(expectedAccuracy, 10);
   expect(first.verdict).toBe('ok');
 
   // Ground truth that contradicts every prediction: the labelled window's accuracy halves, inputs do not drift.
@@ -38,7 +38,7 @@ test('labels: realized accuracy on labelled traffic is compared with evaluation;
   const second = await monitorOnce(stack, model);
   const secondReport = (await stack.monitoring.getReport(second.reportId))?.report;
   expect(secondReport?.performance?.labelledRows).toBe(600);
-  expect(secondReport?.performance?.realized?.accuracy).toBeCloseTo((expectedAccuracy * 300) / 600, 10);
+  expect(metricValue(secondReport?.performance?.realized, 'accuracy')).toBeCloseTo((expectedAccuracy * 300) / 600, 10);
   expect(secondReport?.drift.dataset.datasetDrift).toBe(false);
   expect(second.verdict).toBe('degraded');
   expect(second.retrain).toMatchObject({ action: 'started', kind: 'performance' });

@@ -1,7 +1,12 @@
-import { parseTagAssignment } from '../../domain';
+import { isRegressionSummary, metricValue, parseTagAssignment } from '../../domain';
 import { UsageError, parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { fixed, pct, table } from '../format';
+
+const headline = (m: Parameters<typeof isRegressionSummary>[0]): string[] =>
+  isRegressionSummary(m)
+    ? [`RMSE ${fixed(m.rmse)}`, `R² ${fixed(m.r2)}`]
+    : [pct(metricValue(m, 'accuracy')), fixed(metricValue(m, 'macroF1'))];
 
 export const modelsCommand: Command = {
   name: 'models',
@@ -42,10 +47,11 @@ export const modelsCommand: Command = {
     const aliasOf = (name: string, v: number) => aliases.filter((a) => a.modelName === name && a.version === v).map((a) => a.alias).join(',');
     const tagText = (name: string, v: number) =>
       Object.entries(tagsOf(name, v)).map(([k, val]) => `${k}=${val}`).join(',');
-    const headers = ['model', 'version', 'status', 'aliases', 'tags', 'accuracy', 'macro-F1', 'dataset', 'code',
+    // Classifiers show accuracy and macro-F1 there, regression models RMSE and R² (their kind is in the column).
+    const headers = ['model', 'version', 'status', 'aliases', 'tags', 'accuracy | RMSE', 'macro-F1 | R²', 'dataset', 'code',
       'requested by', 'created'];
     const rows = versions.map((v) => [v.modelName, v.version, v.status, aliasOf(v.modelName, v.version),
-      tagText(v.modelName, v.version), pct(v.metrics.accuracy), fixed(v.metrics.macroF1), v.datasetId.slice(0, 12),
+      tagText(v.modelName, v.version), ...headline(v.metrics), v.datasetId.slice(0, 12),
       (v.codeVersion ?? '').slice(0, 12), v.requestedBy, v.createdAt]);
     ctx.out(table(headers, rows));
     return 0;

@@ -1,4 +1,4 @@
-import type { MonitorReport, RetrainOutcome } from '../../domain';
+import { metricValue, type MonitorReport, type RetrainOutcome } from '../../domain';
 import type { ReportRow } from '../../adapters';
 import type { MonitorScheduleView as ScheduleView } from '../../client';
 import { fixed, pct, table } from '../format';
@@ -42,7 +42,7 @@ export function renderReport(report: MonitorReport, retrain: RetrainOutcome | nu
     lines.push(
       '',
       p.judged
-        ? `performance:  ${p.metric} ${fixed(p.realized?.[p.metric])} realized on ${p.labelledRows} labelled predictions (${p.window.start} – ${p.window.end}) vs ${fixed(p.expected)} evaluated; drop ${fixed(p.drop ?? undefined)}, allowed ${p.maxDrop}${p.degraded ? ' — DEGRADED' : ''}`
+        ? `performance:  ${p.metric} ${fixed(p.realized ? metricValue(p.realized, p.metric) : undefined)} realized on ${p.labelledRows} labelled predictions (${p.window.start} – ${p.window.end}) vs ${fixed(p.expected)} evaluated; drop ${fixed(p.drop ?? undefined)}, allowed ${p.maxDrop}${p.degraded ? ' — DEGRADED' : ''}`
         : `performance:  not judged — ${p.reason}`,
     );
   }

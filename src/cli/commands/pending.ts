@@ -1,9 +1,19 @@
 import { listPendingApprovals } from '../../client';
-import { workflowUiLink } from '../../domain';
+import { metricValue, workflowUiLink, type MetricSummary } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { humanDuration, renderApproval, renderComparison, renderEvidence, votesLine } from '../approval-format';
 import { table } from '../format';
+
+/** Accuracy change in points, or for regression models the RMSE change (lower is better). */
+function changeText(candidate: MetricSummary, champion: MetricSummary): string {
+  const rmse = [metricValue(candidate, 'rmse'), metricValue(champion, 'rmse')];
+  const accuracy = [metricValue(candidate, 'accuracy'), metricValue(champion, 'accuracy')];
+  const [a, b] = rmse[0] !== undefined ? rmse : accuracy;
+  if (a === undefined || b === undefined) return 'different kinds';
+  const sign = a - b >= 0 ? '+' : '';
+  return rmse[0] !== undefined ? `RMSE ${sign}${(a - b).toFixed(4)}` : `${sign}${((a - b) * 100).toFixed(1)} pt`;
+}
 
 export const pendingCommand: Command = {
   name: 'pending',
@@ -26,7 +36,7 @@ export const pendingCommand: Command = {
         ['workflow', 'model', 'version', 'requested by', 'waiting', 'deadline', 'votes', 'accuracy Δ'],
         pending.map((p) => {
           const e = p.evaluation;
-          const delta = e?.champion ? `${e.candidate.accuracy >= e.champion.metrics.accuracy ? '+' : ''}${((e.candidate.accuracy - e.champion.metrics.accuracy) * 100).toFixed(1)} pt` : 'no champion';
+          const delta = e?.champion ? changeText(e.candidate, e.champion.metrics) : 'no champion';
           const deadline = p.approval?.deadline ? (Date.parse(p.approval.deadline) > now ? `in ${humanDuration(Date.parse(p.approval.deadline) - now)}` : 'passed') : 'none';
           return [p.workflowId, p.model, p.version, p.requestedBy, p.approval ? humanDuration(now - Date.parse(p.approval.openedAt)) : '', deadline, p.approval ? votesLine(p.approval) : '', delta];
         }),

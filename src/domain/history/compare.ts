@@ -1,6 +1,7 @@
 import { driftReport, type DriftReport, type FeatureDriftInput } from '../drift';
 import type { ReferenceProfileSet } from '../monitoring/reference';
 import type { MetricSummary } from '../lifecycle';
+import { metricValue } from '../metric-table';
 
 /** What `compareVersions` needs of a registered version (the registry's row has all of it). */
 export interface ComparableVersion {
@@ -26,12 +27,12 @@ export interface ValuePair<T> {
 }
 
 export interface MetricDifference {
-  readonly metric: 'accuracy' | 'macroF1' | 'logLoss' | 'auc';
+  readonly metric: 'accuracy' | 'macroF1' | 'logLoss' | 'auc' | 'rmse' | 'mae' | 'r2';
   readonly a: number | null;
   readonly b: number | null;
   /** b − a; null when either side lacks the metric. */
   readonly difference: number | null;
-  /** Which side is better (higher, or lower for log-loss); `equal` when the same. */
+  /** Which side is better (higher, or lower for log-loss, RMSE, MAE); `equal` when the same. */
   readonly better: 'a' | 'b' | 'equal' | null;
 }
 
@@ -60,7 +61,7 @@ export interface VersionComparison {
   readonly drift: { readonly report: DriftReport } | { readonly report: null; readonly reason: string };
 }
 
-const LOWER_IS_BETTER = new Set(['logLoss']);
+const LOWER_IS_BETTER = new Set(['logLoss', 'rmse', 'mae']);
 
 function flatten(value: unknown, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
@@ -99,9 +100,10 @@ export function compareVersions(
   const pa = flatten(a.params);
   const pb = flatten(b.params);
   const keys = [...new Set([...pa.keys(), ...pb.keys()])].sort();
-  const metrics = (['accuracy', 'macroF1', 'logLoss', 'auc'] as const).map((metric): MetricDifference => {
-    const va = a.metrics[metric] ?? null;
-    const vb = b.metrics[metric] ?? null;
+  const names = ['accuracy', 'macroF1', 'logLoss', 'auc', 'rmse', 'mae', 'r2'] as const;
+  const metrics = names.map((metric): MetricDifference => {
+    const va = metricValue(a.metrics, metric) ?? null;
+    const vb = metricValue(b.metrics, metric) ?? null;
     const difference = va !== null && vb !== null ? vb - va : null;
     const sign = difference === null ? null : LOWER_IS_BETTER.has(metric) ? -difference : difference;
     const better = sign === null ? null : sign > 0 ? 'b' : sign < 0 ? 'a' : 'equal';

@@ -1,5 +1,7 @@
 import type { AuditEvent } from '../governance/audit';
 import type { RetrainOutcome } from '../monitoring/report';
+import type { MetricSummary } from '../lifecycle';
+import { headlineMetrics } from '../metric-table';
 
 /** One moment of a model's story. */
 /** One move (or deletion) of an alias, as the registry's alias history keeps it. */
@@ -44,7 +46,7 @@ export interface TimelineSources {
     status: string;
     datasetId: string;
     datasetRows: number;
-    metrics: { accuracy: number; macroF1: number };
+    metrics: MetricSummary;
     requestedBy: string;
     workflowId: string;
     runId: string;
@@ -114,7 +116,7 @@ export function buildTimeline(s: TimelineSources): TimelineEntry[] {
       version: v.version,
       actor: v.requestedBy,
       summary: `v${v.version} registered (${v.status}): snapshot ${v.datasetId.slice(0, 12)}, ${v.datasetRows} rows; ` +
-        `accuracy ${pct(v.metrics.accuracy)}, macro-F1 ${v.metrics.macroF1.toFixed(4)}`,
+        headlineMetrics(v.metrics, '%'),
       workflowId: v.workflowId,
       runId: v.runId,
     });

@@ -16,3 +16,7 @@ export * from './sparse-design';
 export * from './frame-pipeline';
 export * from './onnx-artifact';
 export * from './classifier';
+export * from './regression-artifact';
+export * from './regression-metrics';
+export * from './regression';
+export * from './regressor';

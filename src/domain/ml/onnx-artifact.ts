@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MODEL_FORMAT, modelArtifactSchema, type ModelArtifact } from './model-artifact';
+import { REGRESSION_MODEL_FORMAT, regressionArtifactSchema, type RegressionArtifact } from './regression-artifact';
 
 /**
  * The envelope an external trainer stores beside its `.onnx` file: what the model expects and returns, where
@@ -50,7 +51,16 @@ export const onnxArtifactSchema = z.object({
 export type OnnxArtifact = z.infer<typeof onnxArtifactSchema>;
 
 /** Anything the artifact store holds and the evaluator and model server can score. */
-export const storedArtifactSchema = z.discriminatedUnion('format', [modelArtifactSchema, onnxArtifactSchema]);
-export type StoredArtifact = ModelArtifact | OnnxArtifact;
+export const storedArtifactSchema = z.discriminatedUnion('format', [
+  modelArtifactSchema,
+  onnxArtifactSchema,
+  regressionArtifactSchema,
+]);
+export type StoredArtifact = ModelArtifact | OnnxArtifact | RegressionArtifact;
+/** A classifier's artifact (built-in or ONNX): what scores to class probabilities. */
+export type ClassifierArtifact = ModelArtifact | OnnxArtifact;
 
 export const isBuiltinArtifact = (a: StoredArtifact): a is ModelArtifact => a.format === MODEL_FORMAT;
+
+export const isRegressionArtifact = (a: StoredArtifact): a is RegressionArtifact =>
+  a.format === REGRESSION_MODEL_FORMAT;

@@ -86,7 +86,11 @@ function judgeDrift(input: JudgeInput, problems: string[]): DriftSection {
   }
   const features = monitored.map((f) => judgeFeature(f, input, problems));
   const dataset = datasetDrift(features, share);
-  const prediction = featureDrift({ feature: '(prediction)', kind: 'categorical', reference: input.profiles.target, current: input.data.predicted });
+  // Regression models log their value as text: compared as numbers with the numeric target profile.
+  const kind = input.profiles.target.kind;
+  const predicted = input.data.predicted;
+  const current = kind === 'numeric' ? predicted.map((v) => (v === null ? null : Number(v))) : predicted;
+  const prediction = featureDrift({ feature: '(prediction)', kind, reference: input.profiles.target, current });
   const judged = dataset.judgedCount > 0;
   return { judged, reason: judged ? null : 'no feature could be judged', dataset, features, prediction };
 }
@@ -106,9 +110,19 @@ export function judgeWindow(input: JudgeInput): MonitorReport {
   const perfSpec = input.monitoring.performance;
   const performance =
     perfSpec && input.performance
-      ? realizedPerformance({ ...input.performance, metric: perfSpec.metric, maxDrop: perfSpec.maxDrop, minLabels: perfSpec.minLabels })
+      ? realizedPerformance({
+          ...input.performance,
+          metric: perfSpec.metric,
+          maxDrop: perfSpec.maxDrop,
+          ...(perfSpec.maxRise !== undefined ? { maxRise: perfSpec.maxRise } : {}),
+          minLabels: perfSpec.minLabels,
+        })
       : null;
-  if (performance && performance.unknownLabels > 0) problems.push(`labels: ${performance.unknownLabels} labels name no class of the model (counted as errors)`);
+  if (performance && performance.unknownLabels > 0) {
+    const regression = performance.metric === 'rmse' || performance.metric === 'mae';
+    const what = regression ? 'are not numbers (left out)' : 'name no class of the model (counted as errors)';
+    problems.push(`labels: ${performance.unknownLabels} labels ${what}`);
+  }
   return {
     id: input.id,
     model: input.model,

@@ -24,10 +24,15 @@ export const featureMonitoringSchema = z
 
 export const performanceMonitoringSchema = z
   .object({
-    /** Realized metric on labelled traffic, compared with the same metric of the version's evaluation. */
-    metric: z.enum(['accuracy', 'macroF1']).default('accuracy'),
+    /**
+     * Realized metric on labelled traffic, compared with the same metric of the version's evaluation:
+     * accuracy/macroF1 for classifiers, rmse/mae (realized error on delayed labels) for regression.
+     */
+    metric: z.enum(['accuracy', 'macroF1', 'rmse', 'mae']).default('accuracy'),
     /** Degraded when the realized metric is more than this below the evaluated one (absolute). */
     maxDrop: z.number().min(0).max(1).default(0.1),
+    /** rmse/mae: degraded when the realized error exceeds the evaluated one by more than this (target units). */
+    maxRise: z.number().min(0).optional(),
     /** Fewer labelled predictions than this: performance is not judged. */
     minLabels: z.number().int().positive().default(30),
     /** Predictions made this long before the report's end count when labelled (labels arrive late); default: `window`. */
@@ -75,6 +80,7 @@ export const monitoringSpecSchema = z
 
 export type MonitoringSpec = z.infer<typeof monitoringSpecSchema>;
 export type FeatureMonitoring = z.infer<typeof featureMonitoringSchema>;
+export type PerformanceMonitoring = z.infer<typeof performanceMonitoringSchema>;
 
 /** The monitoring section with defaults applied, for specs that leave it out. */
 export function resolveMonitoring(section: MonitoringSpec | undefined): MonitoringSpec {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { buildCategoricalProfile, buildNumericProfile } from '../drift';
 import { referenceProfileSchema } from '../drift/schemas';
 import type { FeatureRef, Row } from '../ml/types';
-import { categoricalColumn, column, textValues, type Frame } from '../ml/frame';
+import { column, textValues, type Frame } from '../ml/frame';
 
 /**
  * What a model version keeps of its training split for monitoring: one drift profile per feature and
@@ -37,5 +37,8 @@ export function buildReferenceProfilesFromFrame(frame: Frame, features: readonly
     const c = column(frame, f.name);
     profiles[f.name] = c.kind === 'numeric' ? buildNumericProfile(c.values, { nanIsNull: true }) : buildCategoricalProfile(textValues(c));
   }
-  return { rows: frame.rows, features: profiles, target: buildCategoricalProfile(textValues(categoricalColumn(frame, target))) };
+  // A regression target is profiled as numbers: prediction drift then compares value distributions.
+  const t = column(frame, target);
+  const targetProfile = t.kind === 'numeric' ? buildNumericProfile(t.values, { nanIsNull: true }) : buildCategoricalProfile(textValues(t));
+  return { rows: frame.rows, features: profiles, target: targetProfile };
 }

@@ -1,6 +1,9 @@
 import type { DatasetDriftResult, FeatureDriftResult } from '../drift';
 import type { MetricSummary, TriggerKind } from '../lifecycle';
-import type { MonitorPolicy } from './monitoring-spec';
+import { metricValue } from '../metric-table';
+import type { MonitorPolicy, PerformanceMonitoring } from './monitoring-spec';
+
+type PerformanceMetric = PerformanceMonitoring['metric'];
 
 /**
  * The monitor report: what one window of real traffic showed against the deployed version's reference
@@ -29,18 +32,19 @@ export interface DriftSection {
 export interface PerformanceSection {
   readonly judged: boolean;
   readonly reason: string | null;
-  readonly metric: 'accuracy' | 'macroF1';
+  readonly metric: PerformanceMetric;
   readonly window: MonitorWindow;
   /** Predictions of the deployed version in the window that have a label. */
   readonly labelledRows: number;
   readonly realized: MetricSummary | null;
   /** The metric's value in the version's evaluation on held-out data. */
   readonly expected: number;
-  /** expected − realized; positive is worse. */
+  /** How much worse than evaluated, positive is worse: expected − realized, or realized − expected for rmse/mae. */
   readonly drop: number | null;
+  /** The allowed drop (`maxDrop`), or for rmse/mae the allowed rise (`maxRise`). */
   readonly maxDrop: number;
   readonly degraded: boolean;
-  /** Labels the model has no class for (they count as errors). */
+  /** Labels the model has no class for (they count as errors); regression: labels that are not numbers (left out). */
   readonly unknownLabels: number;
 }
 
@@ -102,7 +106,7 @@ export function summarizeReport(r: MonitorReport, policy: MonitorPolicy, lastRet
       features: r.drift.features.map((f) => ({ feature: f.feature, method: f.method, score: f.score, threshold: f.threshold, drifted: f.drifted, reason: f.reason })),
     },
     performance: p
-      ? { judged: p.judged, reason: p.reason, metric: p.metric, labelledRows: p.labelledRows, expected: p.expected, drop: p.drop, maxDrop: p.maxDrop, degraded: p.degraded, realized: p.realized ? p.realized[p.metric] : null }
+      ? { judged: p.judged, reason: p.reason, metric: p.metric, labelledRows: p.labelledRows, expected: p.expected, drop: p.drop, maxDrop: p.maxDrop, degraded: p.degraded, realized: metricValue(p.realized, p.metric) ?? null }
       : null,
     problems: r.problems,
     policy,

@@ -1,6 +1,7 @@
 import type { Guards, ShadowPolicy } from './strategy';
 import { errorRate, totalVariationDistance, type VersionWindowStats } from './stats';
 import { chiSquaredSf } from '../drift/special-functions';
+import { ksTwoSample } from '../drift/ks';
 
 /** The prediction-shift guard trips only on a difference this unlikely under "same distribution". */
 const SHIFT_SIGNIFICANCE = 0.01;
@@ -83,6 +84,10 @@ export function evaluateGuards(baseline: VersionWindowStats, candidate: VersionW
       passed: candP99 <= baseP99 + guards.maxP99LatencyIncreaseMs,
       detail: `p99 ${candP99.toFixed(2)} ms vs stable ${baseP99.toFixed(2)} ms (allowed increase ${guards.maxP99LatencyIncreaseMs} ms)`,
     });
+    if (candidate.values && baseline.values) {
+      checks.push(valueShiftCheck(baseline.values, candidate.values, guards));
+      return report(checks.every((c) => c.passed) ? 'pass' : 'fail', checks);
+    }
     const shift = totalVariationDistance(candidate.labels, baseline.labels);
     // A shift past the limit counts only when the two samples really differ: with ~100 canary requests, two
     // draws from one distribution often differ by 0.2 in total variation by chance alone.
@@ -96,6 +101,28 @@ export function evaluateGuards(baseline: VersionWindowStats, candidate: VersionW
     });
   }
   return report(checks.every((c) => c.passed) ? 'pass' : 'fail', checks);
+}
+
+/**
+ * Regression models: the two-sample Kolmogorov–Smirnov test on predicted values. The statistic D (largest gap
+ * between the two empirical distributions, 0..1) plays total variation's part: past `maxPredictionShift` and
+ * significant (p < 0.01), it trips.
+ */
+function valueShiftCheck(baseline: readonly number[], candidate: readonly number[], guards: Guards): GuardCheck {
+  if (!baseline.length || !candidate.length) {
+    return { name: 'prediction-shift', passed: true, detail: 'no predicted values to compare' };
+  }
+  const { statistic, pValue } = ksTwoSample(Float64Array.from(candidate), Float64Array.from(baseline));
+  const significant = pValue < SHIFT_SIGNIFICANCE;
+  const past = statistic > guards.maxPredictionShift;
+  const tail = past ? `, ${significant ? '' : 'not '}significant (p = ${pValue.toPrecision(2)})` : '';
+  return {
+    name: 'prediction-shift',
+    passed: !past || !significant,
+    detail:
+      `predicted values differ by KS D = ${statistic.toFixed(3)} from stable ` +
+      `(allowed ${guards.maxPredictionShift})${tail}`,
+  };
 }
 
 export interface ShadowReport {

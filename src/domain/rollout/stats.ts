@@ -17,6 +17,8 @@ export interface VersionWindowStats {
   /** Rows scored and their predicted labels. */
   readonly rows: number;
   readonly labels: Readonly<Record<string, number>>;
+  /** Regression models: the window's most recent predicted values (at most 1,000), for the prediction-shift guard. */
+  readonly values?: readonly number[];
   /** Shadow role only: rows compared with the primary answer for the same request, and how many agreed. */
   readonly agreement?: { readonly compared: number; readonly agreed: number };
 }
