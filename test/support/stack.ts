@@ -1,13 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
-import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
+import { createLifecycleWorker, openActivityDeps, workflowsPath, type LifecycleWorkers } from '../../src/workers';
 import type { ActivityDeps } from '../../src/activities';
 import { repoRoot, tempDir, temporalAddress } from './paths';
 
@@ -30,10 +30,10 @@ export interface TestStack {
   readonly predictions: PredictionStore;
   readonly monitoring: MonitoringRegistry;
   /**
-   * Starts an in-process worker on the stack's task queue (call `stop` to shut it down). `adapt` may swap an
+   * Starts in-process workers (role `all`: control and training queues) (call `stop` to shut it down). `adapt` may swap an
    * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
    */
-  startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: Worker; stop: () => Promise<void> }>;
+  startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: LifecycleWorkers; stop: () => Promise<void> }>;
   /** Closes the model server and starts a new one on the same port, as a restarted process would be. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
