@@ -5,6 +5,7 @@ import { startStack, type TestStack } from '../support/stack';
 import { weatherSpec } from '../support/specs';
 import { runCompiled, spawnCompiled, waitForOutput } from '../support/processes';
 import { tempDir } from '../support/paths';
+import { startPythonTrainer } from '../support/python-trainer';
 
 /**
  * The CLI and a worker process connect through a Temporal envconfig profile (TOML file + TEMPORAL_PROFILE)
@@ -47,6 +48,10 @@ test('the CLI and a worker connect with the profile: a run started and approved 
     const approve = await runCompiled('src/cli/main.js', ['approve', workflowId, '--as', 'alice'], profileEnv);
     expect(approve.code).toBe(0);
     expect(await lifecycleHandle(stack.client, workflowId).result()).toMatchObject({ outcome: 'deployed', version: 1 });
+
+    // The Python training worker reads the same profile (its ready line follows a successful connection).
+    const trainer = await startPythonTrainer(profileEnv);
+    await trainer.stop();
   } finally {
     worker.child.kill('SIGKILL');
     await worker.exited;
@@ -64,4 +69,5 @@ test('a profile naming a missing certificate stops the CLI and the worker with t
   expect(worker.code).toBe(1);
   expect(worker.output).toMatch(setting);
   expect(worker.output).not.toMatch(/^\s+at /m); // a message, not a stack trace
+  await expect(startPythonTrainer(env)).rejects.toThrow(/exited \(1\)[^]*invalid configuration[^]*missing-client\.pem/);
 });
