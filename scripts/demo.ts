@@ -7,8 +7,7 @@
  * retrain — and a summary. Whatever does not happen as narrated ends it with `demo failed: <reason>` and exit code 1.
  */
 import { join, resolve } from 'node:path';
-import { connectClient } from '../src/client';
-import { parseConfig } from '../src/domain';
+import { connectClient, loadAppConfig } from '../src/client';
 import { startProcess, waitForHttp, type ManagedProcess } from './lib/processes';
 import { startTrainingWorker } from './lib/training-worker';
 import { DEMO_APPROVER, demoSettings, speedNote, type DemoContext, type DemoSettings } from './lib/demo-settings';
@@ -25,7 +24,7 @@ const say = (text = '') => process.stdout.write(`${text}\n`);
 async function main(): Promise<void> {
   const started = Date.now();
   settings = demoSettings(process.argv.slice(2), process.env);
-  const config = parseConfig(process.env);
+  const config = loadAppConfig(process.env);
   const logDir = join(config.dataDir, 'logs');
   const env = { ...process.env, MLOPS_DATA_DIR: resolve(config.dataDir) };
   const processes: ManagedProcess[] = [];

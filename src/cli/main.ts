@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, parseConfig } from '../domain';
+import { ConfigError } from '../domain';
+import { loadAppConfig } from '../client';
 import { UsageError } from './args';
 import type { Command } from './command';
 import { createCliContext } from './context';
@@ -73,7 +74,7 @@ export async function runCli(argv: string[], write?: (s: string) => void, writeE
   }
   let config;
   try {
-    config = parseConfig(process.env);
+    config = loadAppConfig(process.env);
   } catch (err) {
     writeErr(`${(err as Error).message}\n`);
     return err instanceof ConfigError ? 3 : 1;

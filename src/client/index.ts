@@ -5,3 +5,4 @@ export * from './governance-client';
 export * from './deployment-client';
 export * from './monitor-client';
 export * from './watch';
+export * from './temporal-profile';

@@ -5,13 +5,51 @@ import { z } from 'zod';
  * parses its environment once with `parseConfig` and injects the frozen result; nothing else reads it.
  */
 const port = z.coerce.number().int().min(1).max(65535);
+const hostPort = /^[^:\s]+:\d+$/;
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes'); // z.coerce.boolean() would read "false" as true
 
+/** Worker process roles (README: running beyond one machine). */
+export const workerRoles = ['all', 'control', 'training'] as const;
+export type WorkerRole = (typeof workerRoles)[number];
+
+/**
+ * The queue built-in training and evaluation run on: derived from the control queue, so a workflow (which
+ * cannot read config) and every worker agree on it without another setting. Distinct from the external
+ * trainers' queue (`MLOPS_TRAINING_TASK_QUEUE`): workers of one queue must all serve the same activities.
+ */
+export const builtinTrainingQueueOf = (controlQueue: string): string => `${controlQueue}-builtin-training`;
+
+/** How to reach Temporal beyond its address: TLS/mTLS material, API key, gRPC metadata (from envconfig). */
+export interface TemporalTransport {
+  readonly apiKey?: string;
+  readonly tls?: boolean | TemporalTls;
+  readonly metadata?: Record<string, string>;
+}
+export interface TemporalTls {
+  readonly serverNameOverride?: string;
+  readonly serverRootCACertificate?: Uint8Array;
+  readonly clientCertPair?: { readonly crt: Uint8Array; readonly key: Uint8Array };
+}
+/** An envconfig profile, already merged with `TEMPORAL_*` env (env wins); loaded by src/client/temporal-profile.ts. */
+export interface TemporalProfile {
+  /** Which profile of which file, for messages and logs; absent when no file was found. */
+  readonly source?: string;
+  readonly address?: string;
+  readonly namespace?: string;
+  readonly transport: TemporalTransport;
+}
+
 export const configSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Overrides the envconfig profile's address; neither set: `127.0.0.1:7233` (src/client/temporal-profile.ts). */
+  TEMPORAL_ADDRESS: z.string().regex(hostPort, 'host:port').optional(),
+  /** Overrides the profile's namespace; neither set: `default`. */
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
+  /** Profile of the Temporal envconfig TOML file to connect with (default: `default`). */
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
+  /** The TOML file of profiles (default: `~/.config/temporalio/temporal.toml`, if it exists). */
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   MLOPS_TASK_QUEUE: z.string().min(1).default('mlops'),
   /** Task queue the Python training worker serves; lifecycles send external trainers' activities there. */
@@ -41,8 +79,12 @@ export const configSchema = z.object({
   MLOPS_APPROVER_KEYS_DIR: z.string().min(1).optional(),
   /** Receives a JSON POST when an approval gate escalates; unset = log only. */
   MLOPS_ESCALATION_WEBHOOK_URL: z.url().optional(),
-  /** Activities one worker runs at once (training is CPU-bound: keep it near the core count). */
+  /** Activities one worker runs at once on the control queue (data steps, registry, deployment, monitoring). */
   MLOPS_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Which task queues a worker process polls: `all` (control + training, the quick start), `control`, `training`. */
+  MLOPS_WORKER_ROLE: z.enum(workerRoles).default('all'),
+  /** Activities one worker runs at once on the built-in training queue (CPU-bound training and evaluation). */
+  MLOPS_TRAINING_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(2),
   /** Workflow runs kept in the worker's cache (each is an isolate context; parked gates need none). */
   MLOPS_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   /** The prebuilt workflow bundle a worker loads (default: `dist/workflow-bundle.js`); `none` bundles at start. */
@@ -90,7 +132,20 @@ export type BlobConfig =
     };
 
 export interface AppConfig {
-  readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string; readonly trainingTaskQueue: string };
+  readonly temporal: {
+    readonly address: string;
+    readonly namespace: string;
+    readonly uiUrl: string;
+    /** Control queue: workflows, registry, deployment, governance, monitoring activities. */
+    readonly taskQueue: string;
+    /** External trainers' queue (the Python worker). */
+    readonly trainingTaskQueue: string;
+    /** Built-in training and evaluation (TypeScript workers of role `training` or `all`). */
+    readonly builtinTrainingTaskQueue: string;
+    readonly transport: TemporalTransport;
+    /** The envconfig profile used, when a file was found. */
+    readonly profileSource?: string;
+  };
   readonly dataDir: string;
   /** The SQLite registry file, used when `registryUrl` is not set. */
   readonly registryPath: string;
@@ -103,7 +158,12 @@ export interface AppConfig {
   readonly server: { readonly host: string; readonly port: number; readonly url: string; readonly adminToken: string };
   readonly log: { readonly level: string; readonly pretty: boolean };
   readonly codeVersion?: string;
-  readonly worker: { readonly maxConcurrentActivities: number; readonly maxCachedWorkflows?: number };
+  readonly worker: {
+    readonly role: WorkerRole;
+    readonly maxConcurrentActivities: number;
+    readonly maxTrainingActivities: number;
+    readonly maxCachedWorkflows?: number;
+  };
   /** Prebuilt workflow bundle path, `none`, or unset (the build's default). */
   readonly workflowBundle?: string;
   readonly governance: { readonly approversFile: string; readonly keysDir: string; readonly escalationWebhookUrl?: string };
@@ -152,7 +212,12 @@ function blobConfig(c: ParsedEnv): BlobConfig {
   };
 }
 
-export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+/**
+ * Parses the environment once. Temporal connection precedence: `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE` env,
+ * then the envconfig profile (`profile`, loaded by the entry point), then `127.0.0.1:7233` / `default`.
+ * @throws ConfigError naming every bad setting.
+ */
+export function parseConfig(env: Record<string, string | undefined>, profile?: TemporalProfile): AppConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const got = (key: string) => JSON.stringify(key === 'MLOPS_REGISTRY_URL' ? hidePassword(env[key] ?? '') : env[key]);
@@ -165,8 +230,19 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   // Snapshots and retrain data are ours (made from allowed sources): a retrain may start from either.
   const ownRoots = [joinPath(c.MLOPS_DATA_DIR, 'datasets'), ...['snapshots', 'retrain'].map((d) => joinPath(local, d))];
   if (blob.kind === 's3') ownRoots.push(...['snapshots', 'retrain'].map((d) => joinPath(blob.url, d)));
+  const address = c.TEMPORAL_ADDRESS ?? profile?.address ?? '127.0.0.1:7233';
+  if (!hostPort.test(address)) throw new ConfigError([`address of ${profile?.source ?? 'the Temporal profile'}: host:port (got ${JSON.stringify(address)})`]);
   return Object.freeze({
-    temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE, trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE }),
+    temporal: Object.freeze({
+      address,
+      namespace: c.TEMPORAL_NAMESPACE ?? profile?.namespace ?? 'default',
+      uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''),
+      taskQueue: c.MLOPS_TASK_QUEUE,
+      trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE,
+      builtinTrainingTaskQueue: builtinTrainingQueueOf(c.MLOPS_TASK_QUEUE),
+      transport: Object.freeze(profile?.transport ?? {}),
+      ...(profile?.source ? { profileSource: profile.source } : {}),
+    }),
     dataDir: c.MLOPS_DATA_DIR,
     registryPath: joinPath(c.MLOPS_DATA_DIR, 'registry.db'),
     ...(c.MLOPS_REGISTRY_URL ? { registryUrl: c.MLOPS_REGISTRY_URL } : {}),
@@ -183,7 +259,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     ...(c.MLOPS_CODE_VERSION ? { codeVersion: c.MLOPS_CODE_VERSION } : {}),
     ...(c.MLOPS_WORKFLOW_BUNDLE ? { workflowBundle: c.MLOPS_WORKFLOW_BUNDLE } : {}),
     worker: Object.freeze({
+      role: c.MLOPS_WORKER_ROLE,
       maxConcurrentActivities: c.MLOPS_WORKER_MAX_ACTIVITIES,
+      maxTrainingActivities: c.MLOPS_TRAINING_WORKER_MAX_ACTIVITIES,
       ...(c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS } : {}),
     }),
     ...(c.MLOPS_WORKER_METRICS_PORT

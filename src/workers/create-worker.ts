@@ -1,29 +1,100 @@
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type State, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import type { AppConfig } from '../domain';
+import type { AppConfig, WorkerRole } from '../domain';
 
 /** Where the worker finds workflow code: a prebuilt bundle when given (tests, production), else the source. */
 export const workflowsPath = require.resolve('../workflows');
 
-export async function createLifecycleWorker(options: {
+/** The activities the built-in training queue serves: CPU-bound model fitting and scoring. */
+const trainingActivityNames = ['trainCandidate', 'evaluateCandidate'] as const;
+
+interface WorkerOptions {
   config: AppConfig;
   connection: NativeConnection;
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
-}): Promise<Worker> {
+  /** Default: the config's `MLOPS_WORKER_ROLE`. */
+  role?: WorkerRole;
+}
+
+/** Heartbeats carry training checkpoints: flush them every 2 s rather than at 0.8 × the heartbeat timeout. */
+const heartbeatThrottle = { maxHeartbeatThrottleInterval: '2s', defaultHeartbeatThrottleInterval: '2s' } as const;
+
+/**
+ * The control queue: every workflow and every activity. Training activities stay registered here because
+ * runs recorded before the training queue existed (and foreign clients' runs) schedule them on this queue.
+ */
+function createControlWorker(options: WorkerOptions): Promise<Worker> {
+  const { config } = options;
   return Worker.create({
     connection: options.connection,
-    namespace: options.config.temporal.namespace,
-    taskQueue: options.config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
-    // Training is CPU-bound on a small machine: a few at a time keeps heartbeats flowing.
-    maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivities,
-    ...(options.config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.config.worker.maxCachedWorkflows } : {}),
-    // Training heartbeats carry the checkpoint to resume from; flush them every 2 s rather than 0.8 × timeout.
-    maxHeartbeatThrottleInterval: '2s',
-    defaultHeartbeatThrottleInterval: '2s',
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    ...heartbeatThrottle,
   });
+}
+
+/** The built-in training queue: activities only (no workflow code), a few at a time on a small machine. */
+function createTrainingWorker(options: WorkerOptions): Promise<Worker> {
+  const { config } = options;
+  const all = createActivities(options.deps);
+  return Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.builtinTrainingTaskQueue,
+    activities: Object.fromEntries(trainingActivityNames.map((name) => [name, all[name]])),
+    ...(options.identity ? { identity: `${options.identity}/training` } : {}),
+    maxConcurrentActivityTaskExecutions: config.worker.maxTrainingActivities,
+    ...heartbeatThrottle,
+  });
+}
+
+/** The workers of one process, run and shut down together (one SDK Worker per task queue). */
+export interface LifecycleWorkers {
+  readonly workers: readonly Worker[];
+  /** The queues polled, for logs. */
+  readonly taskQueues: readonly string[];
+  /** Runs until shutdown; if one worker fails, the others are shut down and the error is rethrown. */
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): State;
+}
+
+function group(workers: Worker[]): LifecycleWorkers {
+  const shutdown = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    workers,
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    async run() {
+      const runs = workers.map((w) =>
+        w.run().catch((err: unknown) => {
+          shutdown();
+          throw err;
+        }),
+      );
+      await Promise.all(runs);
+    },
+    shutdown,
+    getState: () => workers[0]?.getState() ?? 'STOPPED',
+  };
+}
+
+/**
+ * The workers a process runs for its role: `control` (workflows + all activities on `MLOPS_TASK_QUEUE`),
+ * `training` (built-in training and evaluation on the derived training queue), `all` (both: the quick start).
+ */
+export async function createLifecycleWorker(options: WorkerOptions): Promise<LifecycleWorkers> {
+  const role = options.role ?? options.config.worker.role;
+  const workers: Worker[] = [];
+  if (role !== 'training') workers.push(await createControlWorker(options));
+  if (role !== 'control') workers.push(await createTrainingWorker(options));
+  return group(workers);
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { BlobStoreUnavailableError, createLogger, RegistryUnavailableError } from '../adapters';
-import { ConfigError, parseConfig } from '../domain';
+import { ConfigError } from '../domain';
+import { loadAppConfig, temporalConnectionOptions } from '../client';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
 import { defaultBundlePath, prebuiltWorkflowBundle, StaleBundleError } from './workflow-bundle';
 
-/** Process entry point of a lifecycle worker: polls the task queue until SIGINT/SIGTERM. */
+/** Process entry point of a lifecycle worker: polls its role's task queues until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const config = parseConfig(process.env);
+  const config = loadAppConfig(process.env);
   const logger = createLogger(config, 'mlops-worker');
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   // The SDK's own logs (and workflow `log` calls) go through pino too; its metrics, when asked, to Prometheus.
@@ -20,17 +21,22 @@ async function main(): Promise<void> {
       sdkLogger[level](entry.meta ?? {}, entry.message);
     }),
   });
-  const workflowBundle = config.workflowBundle === 'none' ? null : await prebuiltWorkflowBundle(config.workflowBundle ?? defaultBundlePath);
-  if (!workflowBundle) logger.warn('no prebuilt workflow bundle: bundling the workflow code now (seconds); `npm run build` makes one');
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // A training-only worker runs no workflow code: it needs no bundle.
+  const needsBundle = config.worker.role !== 'training' && config.workflowBundle !== 'none';
+  const workflowBundle = needsBundle ? await prebuiltWorkflowBundle(config.workflowBundle ?? defaultBundlePath) : null;
+  if (!workflowBundle && config.worker.role !== 'training') logger.warn('no prebuilt workflow bundle: bundling the workflow code now (seconds); `npm run build` makes one');
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const { deps, close } = await openActivityDeps(config, logger);
   const worker = await createLifecycleWorker({ config, connection, deps, ...(workflowBundle ? { workflowBundle } : {}) });
   logger.info(
     {
-      taskQueue: config.temporal.taskQueue,
+      role: config.worker.role,
+      taskQueues: worker.taskQueues,
       address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      ...(config.temporal.profileSource ? { profile: config.temporal.profileSource } : {}),
       codeVersion: deps.codeVersion,
-      bundle: workflowBundle ? 'prebuilt' : 'bundled at start',
+      bundle: config.worker.role === 'training' ? 'none (no workflows)' : workflowBundle ? 'prebuilt' : 'bundled at start',
       startupMs: Math.round(process.uptime() * 1000),
       metrics: metrics ? `http://${metrics}/metrics` : 'off',
     },

@@ -36,6 +36,7 @@ import { renderDetails } from './details';
 import { AUDIT_NAMES_BY_KIND_PATCH, startAuditTrail } from './audit-trail';
 import { installApprovalGate } from './approval-gate';
 import { runSearch, withParams } from './hyper-search';
+import { builtinTrainingQueue, onQueue } from './training-queue';
 
 function specFailure(problems: string[]): ApplicationFailure {
   return ApplicationFailure.create({ type: FailureType.SpecInvalid, message: `invalid model spec: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
@@ -186,13 +187,15 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   }
 
   // External trainers run on the training task queue; status, details and the activity summary name it, so a
-  // run waiting for a missing Python worker says where. Built-in runs schedule exactly as before (histories replay).
+  // run waiting for a missing Python worker says where. Built-in training and every evaluation run on the
+  // built-in training queue (src/workflows/training-queue.ts); runs recorded before it replay unchanged.
   const external = !isBuiltinTraining(spec.training);
-  const trainingQueue = input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE;
-  update({ training: { trainer: describeTrainer(spec.training), ...(external ? { taskQueue: trainingQueue } : {}) } });
+  const builtinQueue = builtinTrainingQueue();
+  const trainingQueue = external ? (input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE) : builtinQueue;
+  update({ training: { trainer: describeTrainer(spec.training), ...(trainingQueue ? { taskQueue: trainingQueue } : {}) } });
   enter('training');
-  const trainingOptions = external ? { ...trainingStepOptions, taskQueue: trainingQueue } : trainingStepOptions;
-  const trainSummary = `train ${describeTrainer(spec.training)}${external ? ` on task queue ${trainingQueue}` : ''}`;
+  const trainingOptions = onQueue(trainingStepOptions, trainingQueue);
+  const trainSummary = `train ${describeTrainer(spec.training)}${trainingQueue ? ` on task queue ${trainingQueue}` : ''}`;
   // `training.search` (external trainers only): trials first, then the candidate with the best trial's params.
   const search = !isBuiltinTraining(spec.training) ? spec.training.search : undefined;
   const searched = search
@@ -214,7 +217,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   update({ candidate });
 
   enter('evaluating');
-  const evaluation = await activities(dataStepOptions, `evaluate on ${candidate.testRows} held-out rows vs champion`).evaluateCandidate({ spec, snapshot, candidate });
+  const evaluation = await activities(onQueue(dataStepOptions, builtinQueue), `evaluate on ${candidate.testRows} held-out rows vs champion`).evaluateCandidate({ spec, snapshot, candidate });
   update({ evaluation });
 
   enter('registering');

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultBundlePath } from '../../src/workers/workflow-bundle';
 import { repoRoot, tempDir, temporalAddress } from '../support/paths';
-import { runCompiled, spawnCompiled } from '../support/processes';
+import { runCompiled, spawnCompiled, waitForOutput } from '../support/processes';
 
 /** The compiled worker against the prebuilt bundle that `npm test` (ensure-deps) builds into dist/. */
 const distBundle = join(repoRoot, 'dist', 'workflow-bundle.js');
@@ -12,17 +12,7 @@ test('the compiled worker loads the prebuilt workflow bundle instead of bundling
   expect(defaultBundlePath.endsWith('workflow-bundle.js')).toBe(true);
   const worker = spawnCompiled('src/workers/main.js', [], env());
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (worker.output().includes('worker started')) {
-          clearInterval(timer);
-          resolve();
-        } else if (worker.child.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(worker.output()));
-        }
-      }, 50);
-    });
+    await waitForOutput(worker, 'worker started');
     expect(worker.output()).toMatch(/"bundle":"prebuilt"/);
     expect(worker.output()).not.toMatch(/no prebuilt workflow bundle/);
   } finally {

@@ -20,3 +20,27 @@ export async function runCompiled(entry: string, args: string[], env: Record<str
   const code = await p.exited;
   return { code, output: p.output() };
 }
+
+/** Resolves when the process has printed `text` (e.g. "worker started"); rejects with its output if it exits first. */
+export function waitForOutput(p: ReturnType<typeof spawnCompiled>, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (p.output().includes(text)) {
+        done();
+        resolve();
+      } else if (p.child.exitCode !== null) {
+        done();
+        reject(new Error(`exited ${p.child.exitCode} before "${text}":\n${p.output()}`));
+      }
+    };
+    const done = () => {
+      p.child.stdout?.off('data', check);
+      p.child.stderr?.off('data', check);
+      p.child.off('exit', check);
+    };
+    p.child.stdout?.on('data', check);
+    p.child.stderr?.on('data', check);
+    p.child.on('exit', check);
+    check();
+  });
+}

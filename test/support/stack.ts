@@ -1,14 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type Database from 'better-sqlite3';
 import { ArtifactStore, FilePredictionLog, openBlobStore, openRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
-import { parseConfig, type AppConfig, type MonitoringStore, type Registry } from '../../src/domain';
+import { parseConfig, type AppConfig, type MonitoringStore, type Registry, type WorkerRole } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
-import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
+import { createLifecycleWorker, openActivityDeps, workflowsPath, type LifecycleWorkers } from '../../src/workers';
 import type { ActivityDeps } from '../../src/activities';
 import { repoRoot, tempDir, temporalAddress } from './paths';
 
@@ -32,10 +32,13 @@ export interface TestStack {
   readonly predictions: PredictionStore;
   readonly monitoring: MonitoringStore;
   /**
-   * Starts an in-process worker on the stack's task queue (call `stop` to shut it down). `adapt` may swap an
+   * Starts in-process workers (`role` default `all`: control and training queues; call `stop` to shut them down). `adapt` may swap an
    * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
    */
-  startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: Worker; stop: () => Promise<void> }>;
+  startWorker(
+    adapt?: (deps: ActivityDeps) => ActivityDeps,
+    role?: WorkerRole,
+  ): Promise<{ worker: LifecycleWorkers; stop: () => Promise<void> }>;
   /** Closes the model server and starts a new one on the same port, as a restarted process would be. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
@@ -93,13 +96,14 @@ export async function startStack(name: string, env: Record<string, string> = {})
     predictionLog,
     predictions,
     monitoring,
-    async startWorker(adapt = (d: ActivityDeps) => d) {
+    async startWorker(adapt = (d: ActivityDeps) => d, role?: WorkerRole) {
       const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
       const worker = await createLifecycleWorker({
         config,
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
         deps: adapt(deps),
+        ...(role ? { role } : {}),
       });
       const running = worker.run();
       const handle = {

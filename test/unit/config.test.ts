@@ -5,7 +5,16 @@ import { repoRoot } from '../support/paths';
 
 test('defaults give a complete, frozen config for a local dev stack', () => {
   const c = parseConfig({});
-  expect(c.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', uiUrl: 'http://localhost:8233', taskQueue: 'mlops', trainingTaskQueue: 'mlops-training' });
+  expect(c.temporal).toEqual({
+    address: '127.0.0.1:7233',
+    namespace: 'default',
+    uiUrl: 'http://localhost:8233',
+    taskQueue: 'mlops',
+    trainingTaskQueue: 'mlops-training',
+    builtinTrainingTaskQueue: 'mlops-builtin-training',
+    transport: {},
+  });
+  expect(c.worker).toMatchObject({ role: 'all', maxConcurrentActivities: 4, maxTrainingActivities: 2 });
   expect(c.registryPath).toBe('.data/registry.db');
   expect(c.server.url).toBe('http://127.0.0.1:8700');
   expect(Object.isFrozen(c)).toBe(true);

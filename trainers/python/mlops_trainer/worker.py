@@ -1,7 +1,8 @@
 """Entry point: `python -m mlops_trainer.worker` serves the training task queue.
 
-Config (environment): TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default),
-MLOPS_TRAINING_TASK_QUEUE (mlops-training), MLOPS_DATA_DIR (.data; artifacts go to <dir>/artifacts),
+Config (environment): the Temporal envconfig profile as the TypeScript processes read it (TEMPORAL_CONFIG_FILE,
+TEMPORAL_PROFILE; TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* override it; neither:
+127.0.0.1:7233, namespace default), MLOPS_TRAINING_TASK_QUEUE (mlops-training), MLOPS_DATA_DIR (.data; artifacts go to <dir>/artifacts),
 MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated).
 """
 
@@ -18,17 +19,33 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
 from temporalio.worker import Worker
 
 from .activities import train_candidate_activity, validate_trial_activity
 
 
+def connect_config() -> dict:
+    """Client.connect keyword arguments from the envconfig profile; a broken profile stops with the setting named."""
+    config_file = os.environ.get("TEMPORAL_CONFIG_FILE")
+    if config_file and not os.path.exists(config_file):
+        raise SystemExit(f"invalid configuration:\n  TEMPORAL_CONFIG_FILE: file not found ({config_file})")
+    try:
+        config = dict(ClientConfig.load_client_connect_config())
+    except Exception as err:  # a missing certificate file, an unknown profile, bad TOML
+        raise SystemExit(f"invalid configuration:\n  TEMPORAL_PROFILE/TEMPORAL_CONFIG_FILE: {err}") from err
+    config.setdefault("target_host", "127.0.0.1:7233")
+    config.setdefault("namespace", "default")
+    return config
+
+
 async def main() -> None:
     level = os.environ.get("MLOPS_TRAINER_LOG_LEVEL", "INFO")
     logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
-    address = os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233")
+    connect = connect_config()
+    address = connect["target_host"]
     queue = os.environ.get("MLOPS_TRAINING_TASK_QUEUE", "mlops-training")
-    client = await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    client = await Client.connect(**connect)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
