@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { TagChangeEntry } from '../domain';
 import { VersionNotFoundError } from './sqlite-registry';
 
 /** One tag of a version. */
@@ -10,15 +11,9 @@ export interface VersionTag {
   readonly updatedAt: string;
 }
 
-/** One change of a tag; `to` null is a deletion, `from` null a new tag. */
-export interface TagChange {
+/** One change of a tag; `to` null is a deletion, `from` null a new tag (the timeline's entry, with its model). */
+export interface TagChange extends Readonly<TagChangeEntry> {
   readonly modelName: string;
-  readonly version: number;
-  readonly key: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly changedAt: string;
-  readonly actor: string;
 }
 
 const TAG_COLUMNS = 'model_name AS modelName, version, key, value, updated_at AS updatedAt';

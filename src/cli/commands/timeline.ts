@@ -1,4 +1,4 @@
-import { DeploymentStore, MonitoringRegistry, SqliteAuditLog } from '../../adapters';
+import { DeploymentStore, MonitoringRegistry, SqliteAuditLog, VersionTagStore } from '../../adapters';
 import { buildTimeline, workflowUiLink } from '../../domain';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -6,7 +6,8 @@ import { table } from '../format';
 
 export const timelineCommand: Command = {
   name: 'timeline',
-  summary: "a model's whole story in time order: versions, decisions, alias moves, deployments, monitor reports",
+  summary: "a model's whole story in time order: versions, decisions, alias moves, tag changes, deployments, " +
+    'monitor reports',
   usage: 'mlops timeline <model> [--json]',
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, {}, ['model']);
@@ -16,6 +17,7 @@ export const timelineCommand: Command = {
       versions: registry.listVersions(model),
       audit: new SqliteAuditLog(registry.db).list({ model }),
       aliasMoves: registry.aliasMoves(model),
+      tagChanges: new VersionTagStore(registry.db).history(model),
       deployments: new DeploymentStore(registry.db).list(model),
       reports: new MonitoringRegistry(registry.db).listReports(model, 10_000),
     }).map((e) => ({ ...e, ui: e.workflowId ? workflowUiLink(ctx.config, e.workflowId, e.runId ?? undefined) : null }));
