@@ -2,7 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 
 type Bindings = Record<string, unknown>;
 type LogFn = FastifyBaseLogger['info'];
-const forward = (fn: LogFn, self: FastifyBaseLogger, args: unknown[]) => (fn as (...a: unknown[]) => void).apply(self, args);
+const forward = (fn: LogFn, self: FastifyBaseLogger, args: unknown[]) =>
+  (fn as (...a: unknown[]) => void).apply(self, args);
 
 /**
  * A request's logger (`req.log`) that makes its pino child — bindings serialised, redaction paths applied, a
@@ -59,7 +60,8 @@ class LazyRequestLogger implements FastifyBaseLogger {
  * Fastify's `childLoggerFactory` for the model server. Route-level log options (a level per route) need the
  * real child at once; the server sets none, so every request gets the lazy one.
  */
-export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: { level?: string }): FastifyBaseLogger {
+export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: { level?: string }):
+  FastifyBaseLogger {
   if (opts.level) return logger.child(bindings, opts);
   return new LazyRequestLogger(logger, bindings);
 }

@@ -1,4 +1,6 @@
-import { batchRequestSchema, compileRequestCheck, MAX_BATCH, singleRequestSchema } from '../../src/serving/request-schema';
+import {
+  batchRequestSchema, compileRequestCheck, MAX_BATCH, singleRequestSchema,
+} from '../../src/serving/request-schema';
 import { LineBuffer } from '../../src/adapters/line-buffer';
 
 // The predict route trusts the compiled check and asks zod only on a refusal: both must agree on every body.
@@ -63,7 +65,8 @@ test('the compiled predict-body check accepts exactly what the zod schemas accep
   const check = compileRequestCheck(artifact);
   const single = singleRequestSchema(artifact);
   const batch = batchRequestSchema(artifact);
-  const verdicts = (cases: unknown[], fast: (b: unknown) => boolean, zod: { safeParse(b: unknown): { success: boolean } }) =>
+  type Zod = { safeParse(b: unknown): { success: boolean } };
+  const verdicts = (cases: unknown[], fast: (b: unknown) => boolean, zod: Zod) =>
     cases.map((body, i) => ({ i, fast: fast(body), zod: zod.safeParse(body).success }));
   for (const v of [...verdicts(singles, check.single, single), ...verdicts(batches, check.batch, batch)]) {
     expect({ case: v.i, accepted: v.fast }).toEqual({ case: v.i, accepted: v.zod });
