@@ -2,7 +2,7 @@
  * Serving benchmark (not a test): the mlops model server against FastAPI + scikit-learn serving the same
  * weather features, with autocannon at concurrency 10 on loopback for a fixed duration each, plus the same
  * load across hot swaps. Prints req/s, p50, p99 and ratios; writes bench/results/serving-<time>.json.
- *   node dist/bench/serving-bench.js [--duration 10] [--swap-every-ms 500]
+ *   node dist/bench/serving-bench.js [--duration 10] [--swap-every-ms 500] [--skip-fastapi] [--cpu-prof-dir DIR] [--port-base 8813] [--rounds 6] [--round-seconds 2]
  */
 import autocannon from 'autocannon';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,11 +16,28 @@ import { registerTrainedVersion } from '../test/support/versions';
 import { featureRows, weatherCsvPath } from '../test/support/weather-rows';
 
 const root = resolve(__dirname, '..', '..');
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, 'swap-every-ms': { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    'swap-every-ms': { type: 'string', default: '500' },
+    // The hot-path figures (no-op ceiling, 1 row, 100 rows) without the FastAPI comparison and its Python venv.
+    'skip-fastapi': { type: 'boolean', default: false },
+    'cpu-prof-dir': { type: 'string' },
+    // Another worktree may run this benchmark at the same time: its servers take port-base .. port-base + 2.
+    'port-base': { type: 'string', default: '8813' },
+    // Alternating no-op / predict pairs for the ratio (see alternate()).
+    rounds: { type: 'string', default: '6' },
+    'round-seconds': { type: 'string', default: '2' },
+  },
+});
+const WITH_FASTAPI = !values['skip-fastapi'];
 const DURATION_S = Number(values.duration);
 const SWAP_EVERY_MS = Number(values['swap-every-ms']);
 const CONNECTIONS = 10;
-const PORTS = { mlops: 8813, fastapi: 8814, noop: 8815 } as const;
+const ROUNDS = Number(values.rounds);
+const ROUND_S = Number(values['round-seconds']);
+const BASE = Number(values['port-base']);
+const PORTS = { mlops: BASE, fastapi: BASE + 1, noop: BASE + 2 } as const;
 const MODEL = 'weather-bench';
 const TOKEN = 'bench-admin-token';
 
@@ -75,6 +92,22 @@ async function measure(name: string, url: string, body: unknown, during?: (stop:
   return m;
 }
 
+/**
+ * The no-op and the 1-row predict route in alternating short runs. On a machine shared with other work the
+ * load drifts within seconds: a ratio per pair of neighbouring runs, and their median, says more than two
+ * long runs a minute apart.
+ */
+async function alternate(noopUrl: string, predictUrl: string, body: unknown): Promise<{ ratios: number[]; median: number }> {
+  const ratios: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const noop = await load(noopUrl, body, ROUND_S);
+    const predict = await load(predictUrl, body, ROUND_S);
+    ratios.push(predict.result.requests.total / noop.result.requests.total);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return { ratios, median: quantile(sorted, 0.5) };
+}
+
 /** Swaps the served version back and forth through the admin API until the load ends; returns the swap count. */
 async function swapLoop(stop: () => boolean): Promise<number> {
   let swaps = 0;
@@ -106,34 +139,63 @@ async function main(): Promise<void> {
   const processes: ManagedProcess[] = [];
   const env = { ...process.env, MLOPS_DATA_DIR: dataDir, MLOPS_SERVER_PORT: String(PORTS.mlops), MLOPS_ADMIN_TOKEN: TOKEN, MLOPS_LOG_LEVEL: 'warn' };
   try {
-    processes.push(startProcess('mlops-server', join(root, 'dist/src/serving/main.js'), env, logDir));
+    // --cpu-prof-dir: the model server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    // (V8 flags, not allowed in NODE_OPTIONS: they go before the script, which startProcess takes as first argument.)
+    const serverMain = join(root, 'dist/src/serving/main.js');
+    const profileDir = values['cpu-prof-dir'];
+    const [first, ...rest] = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, serverMain] : [serverMain];
+    processes.push(startProcess('mlops-server', first as string, env, logDir, rest));
     processes.push(startProcess('noop-server', join(root, 'dist/bench/serving-noop.js'), env, logDir, [String(PORTS.noop)]));
-    processes.push(startProcess('fastapi-server', join(root, 'bench/serving-fastapi.py'), env, logDir, ['--csv', weatherCsvPath, '--port', String(PORTS.fastapi), '--model', MODEL], join(root, 'bench/.venv/bin/python')));
-    await Promise.all([waitForHttp(`http://127.0.0.1:${PORTS.mlops}/readyz`), waitForHttp(`http://127.0.0.1:${PORTS.noop}/healthz`), waitForHttp(`http://127.0.0.1:${PORTS.fastapi}/healthz`, 60_000)]);
+    const fastapiArgs = ['--csv', weatherCsvPath, '--port', String(PORTS.fastapi), '--model', MODEL];
+    const python = join(root, 'bench/.venv/bin/python');
+    if (WITH_FASTAPI) processes.push(startProcess('fastapi-server', join(root, 'bench/serving-fastapi.py'), env, logDir, fastapiArgs, python));
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${PORTS.mlops}/readyz`),
+      waitForHttp(`http://127.0.0.1:${PORTS.noop}/healthz`),
+      WITH_FASTAPI ? waitForHttp(`http://127.0.0.1:${PORTS.fastapi}/healthz`, 60_000) : null,
+    ]);
 
     const rows = featureRows();
     const single = { instance: rows[1] };
     const batch = { instances: rows.slice(0, 100) };
     const url = (port: number) => `http://127.0.0.1:${port}/v1/models/${MODEL}/predict`;
     say(`serving benchmark: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run (after a 2 s warm-up), loopback`);
+    const fastapi = (rowCount: string, body: unknown) =>
+      WITH_FASTAPI ? measure(`FastAPI + scikit-learn, ${rowCount}`, url(PORTS.fastapi), body) : Promise.resolve(null);
     const results = {
       noop: await measure('fastify no-op (ceiling)', url(PORTS.noop), single),
       mlopsSingle: await measure('mlops server, 1 row', url(PORTS.mlops), single),
-      fastapiSingle: await measure('FastAPI + scikit-learn, 1 row', url(PORTS.fastapi), single),
+      fastapiSingle: await fastapi('1 row', single),
       mlopsBatch: await measure('mlops server, 100 rows', url(PORTS.mlops), batch),
-      fastapiBatch: await measure('FastAPI + scikit-learn, 100 rows', url(PORTS.fastapi), batch),
+      fastapiBatch: await fastapi('100 rows', batch),
       mlopsSwapping: await measure(`mlops server, 1 row, swap every ${SWAP_EVERY_MS} ms`, url(PORTS.mlops), single, swapLoop),
     };
+    const paired = await alternate(url(PORTS.noop), url(PORTS.mlops), single);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const { noop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
+    say('\nhot path (issue 12 targets: 1 row >= 0.80x the no-op req/s, 100-row p99 < 20 ms)');
+    say(`  no-op: ${noop.reqPerSec.toFixed(0)} req/s, p99 ${noop.p99Ms.toFixed(2)} ms`);
+    say(`  predict, 1 row: ${mlopsSingle.reqPerSec.toFixed(0)} req/s, p99 ${mlopsSingle.p99Ms.toFixed(2)} ms`);
+    say(`  predict / no-op req/s (same run): ${ratio(mlopsSingle.reqPerSec, noop.reqPerSec)}x`);
+    const pairs = paired.ratios.map((r) => r.toFixed(2)).join(' ');
+    say(`  predict / no-op req/s, ${ROUNDS} alternating ${ROUND_S} s pairs: median ${paired.median.toFixed(2)}x (${pairs})`);
+    say(`  predict, 100 rows: p99 ${mlopsBatch.p99Ms.toFixed(2)} ms (${mlopsBatch.reqPerSec.toFixed(0)} req/s)`);
     say('\nratios');
-    say(`  mlops / FastAPI req/s, 1 row:     ${ratio(results.mlopsSingle.reqPerSec, results.fastapiSingle.reqPerSec)}×   (p99 ${ratio(results.mlopsSingle.p99Ms, results.fastapiSingle.p99Ms)}×)`);
-    say(`  mlops / FastAPI rows/s, 100 rows: ${ratio(results.mlopsBatch.reqPerSec, results.fastapiBatch.reqPerSec)}×   (p99 ${ratio(results.mlopsBatch.p99Ms, results.fastapiBatch.p99Ms)}×)`);
-    say(`  mlops / fastify no-op req/s:      ${ratio(results.mlopsSingle.reqPerSec, results.noop.reqPerSec)}×`);
-    say(`  hot swaps / steady req/s:         ${ratio(results.mlopsSwapping.reqPerSec, results.mlopsSingle.reqPerSec)}×   (p99 ${ratio(results.mlopsSwapping.p99Ms, results.mlopsSingle.p99Ms)}×; ${results.mlopsSwapping.swaps} swaps, ${results.mlopsSwapping.non2xx} non-2xx, ${results.mlopsSwapping.errors} errors)`);
+    if (fastapiSingle && fastapiBatch) {
+      const perSec = ratio(mlopsSingle.reqPerSec, fastapiSingle.reqPerSec);
+      const batchPerSec = ratio(mlopsBatch.reqPerSec, fastapiBatch.reqPerSec);
+      say(`  mlops / FastAPI req/s, 1 row:     ${perSec}×   (p99 ${ratio(mlopsSingle.p99Ms, fastapiSingle.p99Ms)}×)`);
+      say(`  mlops / FastAPI rows/s, 100 rows: ${batchPerSec}×   (p99 ${ratio(mlopsBatch.p99Ms, fastapiBatch.p99Ms)}×)`);
+    }
+    say(`  mlops / fastify no-op req/s:      ${ratio(mlopsSingle.reqPerSec, noop.reqPerSec)}×`);
+    const swapP99 = ratio(mlopsSwapping.p99Ms, mlopsSingle.p99Ms);
+    const swapCounts = `${mlopsSwapping.swaps} swaps, ${mlopsSwapping.non2xx} non-2xx, ${mlopsSwapping.errors} errors`;
+    say(`  hot swaps / steady req/s:         ${ratio(mlopsSwapping.reqPerSec, mlopsSingle.reqPerSec)}×   (p99 ${swapP99}×; ${swapCounts})`);
     const out = join(root, 'bench/results');
     mkdirSync(out, { recursive: true });
     const file = join(out, `serving-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, swapEveryMs: SWAP_EVERY_MS, results }, null, 2));
+    const run = { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, swapEveryMs: SWAP_EVERY_MS };
+    writeFileSync(file, JSON.stringify({ ...run, results, alternatingRatios: paired.ratios }, null, 2));
     say(`\nresults: ${file}`);
     if (results.mlopsSwapping.non2xx || results.mlopsSwapping.errors) process.exitCode = 1;
   } finally {

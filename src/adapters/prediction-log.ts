@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { BlobStore, PredictionRecord, PredictionSink } from '../domain';
+import { LineBuffer } from './line-buffer';
 
 /**
  * Layout of the prediction log: append-only newline-delimited JSON, one file per model, UTC hour and
@@ -42,7 +43,15 @@ export interface PredictionLogOptions {
  * lives; `close` writes what is left (call it on a clean shutdown, after the HTTP server stopped).
  */
 export class FilePredictionLog implements PredictionSink {
-  private buffer: PredictionRecord[] = [];
+  /**
+   * Lines waiting for the disk, by file. A record is stringified once, when recorded: the cost is spread over
+   * the requests instead of landing on the one that meets a flush of thousands (p99 of large batches).
+   */
+  private pending = new Map<string, LineBuffer>();
+  private pendingCount = 0;
+  /** File of each model and hour seen (`model \u0001 hour`), and the directories known to exist. */
+  private readonly paths = new Map<string, string>();
+  private readonly madeDirs = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private readonly writer = `${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -62,8 +71,12 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   record(p: PredictionRecord): void {
-    this.buffer.push(p);
-    if (this.buffer.length >= this.maxBuffered) void this.flush().catch(() => undefined);
+    const path = this.pathOf(p);
+    let lines = this.pending.get(path);
+    if (!lines) this.pending.set(path, (lines = new LineBuffer()));
+    lines.append(JSON.stringify(p));
+    // Once per filling (not on every record past the mark: each call would chain one more flush behind a slow write).
+    if (++this.pendingCount === this.maxBuffered) void this.flush().catch(() => undefined);
   }
 
   /** Writes everything recorded so far; resolves when it is on disk (rejects if the write failed). */
@@ -84,7 +97,15 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private pathOf(p: PredictionRecord): string {
-    return join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(predictionLogLayout.hourKey(p.at), this.writer));
+    const hour = predictionLogLayout.hourKey(p.at);
+    const key = `${p.model}\u0001${hour}`;
+    let path = this.paths.get(key);
+    if (path === undefined) {
+      if (this.paths.size > 1000) this.paths.clear(); // one entry per model and hour: keep it from growing forever
+      path = join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(hour, this.writer));
+      this.paths.set(key, path);
+    }
+    return path;
   }
 
   /** Copies every file written since its last upload to the blob store; a failed one is tried again next flush. */
@@ -98,33 +119,34 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private async writeBuffered(): Promise<void> {
-    if (this.buffer.length === 0) return this.publish();
-    const batch = this.buffer;
-    this.buffer = [];
-    const groups = new Map<string, PredictionRecord[]>();
-    for (const p of batch) {
-      const path = this.pathOf(p);
-      const records = groups.get(path);
-      if (records) records.push(p);
-      else groups.set(path, [p]);
-    }
+    if (this.pendingCount === 0) return this.publish();
+    const groups = this.pending;
+    this.pending = new Map();
+    this.pendingCount = 0;
     const done = new Set<string>();
     try {
-      for (const [path, records] of groups) {
-        await mkdir(dirname(path), { recursive: true });
+      for (const [path, lines] of groups) {
+        const dir = dirname(path);
+        if (!this.madeDirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          this.madeDirs.add(dir);
+        }
         // After a failed write the file may end in a partial line: start on a fresh line so the next record stays readable.
         const lead = this.interrupted.delete(path) ? '\n' : '';
-        await appendFile(path, `${lead}${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        await appendFile(path, lead ? Buffer.concat([Buffer.from(lead), lines.bytes()]) : lines.bytes());
         done.add(path);
-        const first = records[0] as PredictionRecord;
-        this.unpublished.set(path, `predictions/${encodeURIComponent(first.model)}/${predictionLogLayout.fileName(predictionLogLayout.hourKey(first.at), this.writer)}`);
-        this.written += records.length;
+        if (this.options.upload) this.unpublished.set(path, `predictions/${relative(resolve(this.dir), path)}`);
+        this.written += lines.count;
       }
     } catch (err) {
-      const unwritten = [...groups].filter(([path]) => !done.has(path));
-      for (const [path] of unwritten) this.interrupted.add(path);
-      this.buffer = [...unwritten.flatMap(([, records]) => records), ...this.buffer];
-      this.options.logger?.error({ err, buffered: this.buffer.length }, 'prediction log write failed; records kept for the next flush');
+      this.madeDirs.clear(); // a directory may have gone away: check them all again
+      for (const [path, lines] of groups) {
+        if (done.has(path)) continue;
+        this.interrupted.add(path);
+        this.pending.set(path, lines.prependTo(this.pending.get(path))); // older lines first
+        this.pendingCount += lines.count;
+      }
+      this.options.logger?.error({ err, buffered: this.pendingCount }, 'prediction log write failed; records kept for the next flush');
       throw err;
     }
     try {

@@ -10,6 +10,7 @@ import { registerPredictRoutes } from './predict-routes';
 import { errorBody, type ServerContext } from './server-context';
 import { ServingMetrics } from './serving-metrics';
 import { VersionStats } from './version-stats';
+import { lazyChildLogger } from './request-logger';
 import { resumeRollouts, RouteStateFile } from './route-state';
 
 export interface ModelServerDeps {
@@ -53,6 +54,7 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => `${bootId}-${++requestCounter}`,
+    childLoggerFactory: lazyChildLogger, // req.log's pino child only when a request logs (request-logger.ts)
   });
 
   // Callback-style hooks: on every request, they avoid a promise per hook.

@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../adapters';
 import type { Registry } from '../domain';
 import { counterRoutesToCandidate, idRoutesToCandidate, type PredictionRole } from '../domain';
 import { predictRows, type Classifier, type Regressor } from '../domain/ml';
-import { batchRequestSchema, singleRequestSchema } from './request-schema';
+import { batchRequestSchema, compileRequestCheck, singleRequestSchema, type RequestCheck } from './request-schema';
 
 /** One model version in memory, verified, warmed up and ready to answer. */
 export interface LoadedVersion {
@@ -20,6 +20,8 @@ export interface LoadedVersion {
   readonly classes: readonly string[];
   readonly batchSchema: ReturnType<typeof batchRequestSchema>;
   readonly singleSchema: ReturnType<typeof singleRequestSchema>;
+  /** The same rules as the schemas, compiled for the hot path (request-schema.ts). */
+  readonly check: RequestCheck;
 }
 
 export type RolloutMode = 'canary' | 'shadow';
@@ -118,6 +120,7 @@ export class ModelRouter {
       classes: 'classes' in artifact ? artifact.classes : [],
       batchSchema: batchRequestSchema(artifact),
       singleSchema: singleRequestSchema(artifact),
+      check: compileRequestCheck(artifact),
     };
     this.loaded.set(`${name}@${version}`, loadedVersion);
     return loadedVersion;

@@ -93,8 +93,8 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
   const scoreShadow = async (candidate: LoadedVersion, requestId: string, rows: readonly Row[], primaryLabels: readonly string[]) => {
     const started = performance.now();
     let status = 200;
-    const parsed = candidate.batchSchema.safeParse({ instances: rows });
-    if (!parsed.success) status = 400;
+    const body = { instances: rows };
+    if (!candidate.check.batch(body) && !candidate.batchSchema.safeParse(body).success) status = 400;
     else if ('kind' in candidate.model) status = 400; // shadow judges label agreement: not for regression models
     else {
       try {
@@ -131,12 +131,15 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
 
     const body = req.body;
     const single = typeof body === 'object' && body !== null && !Array.isArray(body) && 'instance' in body;
-    const parsed = single ? served.singleSchema.safeParse(body) : served.batchSchema.safeParse(body);
-    if (!parsed.success) {
+    // The compiled check accepts what zod accepts; zod runs only on a refusal, to say what is wrong.
+    const accepted = single ? served.check.single(body) : served.check.batch(body);
+    const parsed = accepted ? null : single ? served.singleSchema.safeParse(body) : served.batchSchema.safeParse(body);
+    if (parsed && !parsed.success) {
       const hint = single ? 'expected {"instance": {<feature>: value, …}}' : `expected {"instances": [{<feature>: value, …}, …]} with 1..${MAX_BATCH} rows, or {"instance": {…}}`;
       return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.features });
     }
-    const rows: Row[] = 'instance' in parsed.data ? [parsed.data.instance as Row] : (parsed.data.instances as Row[]);
+    const valid = (parsed?.data ?? body) as { instance: Row } | { instances: Row[] };
+    const rows: Row[] = 'instance' in valid ? [valid.instance] : valid.instances;
     const head = { model: served.name, version: served.version, requestId: req.id };
     if ('kind' in served.model) {
       const values = served.model.predictValues(rows);

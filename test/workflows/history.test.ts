@@ -88,6 +88,15 @@ test('tags: set, shown and searched in `models`, deleted; audited', async () => 
     ['tag.set', 'bob', { key: 'team', from: null, to: 'weather' }],
     ['tag.deleted', 'alice', { key: 'reviewed', from: 'yes', to: null }],
   ]);
+  // The timeline tells the same changes, each at its version, in order.
+  const { entries } = JSON.parse(await mlops('timeline', model, '--json')) as { entries: TimelineEntry[] };
+  expect(entries.filter((e) => e.kind.startsWith('tag.')).map((e) => [e.kind, e.version, e.actor, e.summary])).toEqual([
+    ['tag.set', 1, 'alice', 'tag team on v1: set to "weather"'],
+    ['tag.set', 1, 'alice', 'tag reviewed on v1: set to "yes"'],
+    ['tag.set', 2, 'bob', 'tag team on v2: set to "weather"'],
+    ['tag.deleted', 1, 'alice', 'tag reviewed on v1: deleted (was "yes")'],
+  ]);
+  expect(await mlops('timeline', model)).toMatch(/tag\.deleted\s+1\s+alice\s+tag reviewed on v1: deleted/);
   const bad = await runCompiled('src/cli/main.js', ['tag', model, '1', 'no spaces=x'], stack.env);
   expect(bad.code).toBe(2);
 });

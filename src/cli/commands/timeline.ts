@@ -5,7 +5,8 @@ import { table } from '../format';
 
 export const timelineCommand: Command = {
   name: 'timeline',
-  summary: "a model's whole story in time order: versions, decisions, alias moves, deployments, monitor reports",
+  summary: "a model's whole story in time order: versions, decisions, alias moves, tag changes, deployments, " +
+    'monitor reports',
   usage: 'mlops timeline <model> [--json]',
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(argv, {}, ['model']);
@@ -15,6 +16,7 @@ export const timelineCommand: Command = {
       versions: await registry.listVersions(model),
       audit: await registry.audit.list({ model }),
       aliasMoves: await registry.aliasMoves(model),
+      tagChanges: await registry.tags.history(model),
       deployments: await registry.deployments.list(model),
       reports: await registry.monitoring.listReports(model, 10_000),
     }).map((e) => ({ ...e, ui: e.workflowId ? workflowUiLink(ctx.config, e.workflowId, e.runId ?? undefined) : null }));

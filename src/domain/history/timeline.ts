@@ -17,6 +17,16 @@ export interface AliasHistoryEntry {
   reason: string | null;
 }
 
+/** One change of a version's tag, as the registry's tag history keeps it (`to` null: deleted). */
+export interface TagChangeEntry {
+  version: number;
+  key: string;
+  from: string | null;
+  to: string | null;
+  changedAt: string;
+  actor: string;
+}
+
 export interface TimelineEntry {
   readonly at: string;
   readonly kind:
@@ -28,6 +38,8 @@ export interface TimelineEntry {
     | 'lifecycle.failed'
     | 'alias.moved'
     | 'alias.deleted'
+    | 'tag.set'
+    | 'tag.deleted'
     | 'deployment.started'
     | 'deployment.finished'
     | 'monitor.report'
@@ -54,6 +66,8 @@ export interface TimelineSources {
   }[];
   readonly audit: readonly AuditEvent[];
   readonly aliasMoves: readonly AliasHistoryEntry[];
+  /** The version tags' change history (optional: a registry without tags has none). */
+  readonly tagChanges?: readonly TagChangeEntry[];
   readonly deployments: readonly {
     id: number;
     kind: string;
@@ -105,7 +119,7 @@ function auditSummary(e: AuditEvent): string {
 
 /**
  * A model's whole story in time order: versions with their data and metrics, decisions (accepted and refused),
- * alias moves, deployments and rollbacks, monitor reports and the retrains they started.
+ * alias moves, tag changes, deployments and rollbacks, monitor reports and the retrains they started.
  */
 export function buildTimeline(s: TimelineSources): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
@@ -139,6 +153,19 @@ export function buildTimeline(s: TimelineSources): TimelineEntry[] {
       summary: `alias ${m.alias}: ${move}${m.reason ? ` (${m.reason})` : ''}`,
       workflowId: m.workflowId,
       runId: m.runId,
+    });
+  }
+  for (const t of s.tagChanges ?? []) {
+    const change = t.to === null ? `deleted (was "${t.from}")`
+      : t.from === null ? `set to "${t.to}"` : `"${t.from}" → "${t.to}"`;
+    entries.push({
+      at: t.changedAt,
+      kind: t.to === null ? 'tag.deleted' : 'tag.set',
+      version: t.version,
+      actor: t.actor,
+      summary: `tag ${t.key} on v${t.version}: ${change}`,
+      workflowId: null,
+      runId: null,
     });
   }
   for (const d of s.deployments) {
