@@ -11,6 +11,7 @@ export * from './sqlite-registry';
 export * from './model-server-client';
 export * from './deployment-store';
 export * from './logger';
+export * from './payload-codec';
 export * from './sqlite-audit-log';
 export * from './approver-directory';
 export * from './webhook';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentPayloadKey, parsePayloadKeys, type PayloadKey } from './payload-keys';
 
 /**
  * Every setting of every process, from environment variables, in one schema. Each process entry point
@@ -8,6 +9,9 @@ const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes'); // z.coerce.boolean() would read "false" as true
+
+/** The admin token a fresh checkout runs with: the model server refuses it unless MLOPS_DEV_MODE is on. */
+export const DEV_ADMIN_TOKEN = 'dev-admin-token-change-me';
 
 export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port').default('127.0.0.1:7233'),
@@ -28,7 +32,7 @@ export const configSchema = z.object({
     .refine((roots) => roots.length > 0, 'at least one folder'),
   MLOPS_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   MLOPS_SERVER_PORT: port.default(8700),
-  MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default('dev-admin-token-change-me'),
+  MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default(DEV_ADMIN_TOKEN),
   MLOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   MLOPS_LOG_PRETTY: flag.default(false),
   /** Code version recorded with each model version; the worker fills it from git when absent. */
@@ -51,7 +55,25 @@ export const configSchema = z.object({
   MLOPS_WORKER_METRICS_PORT: port.optional(),
   /** Interface the worker's metrics endpoint listens on. */
   MLOPS_WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Local conveniences (the built-in admin token); the scripts, demo and tests set it, production must not. */
+  MLOPS_DEV_MODE: flag.default(false),
+  /** Payload encryption keys `id:base64key,…` (32-byte AES-256 keys); unset (and no keys file) = payloads in clear. */
+  MLOPS_PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const message of v === undefined ? [] : parsePayloadKeys(v).problems) ctx.addIssue({ code: 'custom', message });
+    }),
+  /** The same list in a file (one entry a line), read by each process at start; used when MLOPS_PAYLOAD_KEYS is unset. */
+  MLOPS_PAYLOAD_KEYS_FILE: z.string().min(1).optional(),
+  /** Key id that encrypts new payloads; default: the first listed. The others only decrypt (rotation). */
+  MLOPS_PAYLOAD_KEY_ID: z.string().min(1).optional(),
+  /** Bearer token the codec server (`mlops codec-server`) requires; it refuses to start without one. */
+  MLOPS_CODEC_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  MLOPS_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  MLOPS_CODEC_PORT: port.default(8888),
 });
+
 
 export interface AppConfig {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly taskQueue: string; readonly trainingTaskQueue: string };
@@ -72,6 +94,17 @@ export interface AppConfig {
   readonly workerMetricsAddress?: string;
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
+  /** Local conveniences allowed (MLOPS_DEV_MODE). */
+  readonly devMode: boolean;
+  /** Payload encryption (docs/security.md); absent = off. Keys come from the env list or, at start, the keys file. */
+  readonly encryption?: PayloadEncryptionConfig;
+  readonly codecServer: { readonly host: string; readonly port: number; readonly token?: string };
+}
+
+export interface PayloadEncryptionConfig {
+  readonly payloadKeys: readonly PayloadKey[];
+  readonly keysFile?: string;
+  readonly currentKeyId?: string;
 }
 
 export class ConfigError extends Error {
@@ -87,9 +120,10 @@ const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${describeValue(String(i.path[0]), env)})`));
   }
   const c = parsed.data;
+  const encryption = encryptionConfig(c.MLOPS_PAYLOAD_KEYS, c.MLOPS_PAYLOAD_KEYS_FILE, c.MLOPS_PAYLOAD_KEY_ID);
   return Object.freeze({
     temporal: Object.freeze({ address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, uiUrl: c.TEMPORAL_UI_URL.replace(/\/$/, ''), taskQueue: c.MLOPS_TASK_QUEUE, trainingTaskQueue: c.MLOPS_TRAINING_TASK_QUEUE }),
     dataDir: c.MLOPS_DATA_DIR,
@@ -128,7 +162,55 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       retrainDir: joinPath(c.MLOPS_DATA_DIR, 'retrain'),
       flushMs: c.MLOPS_PREDICTION_FLUSH_MS,
     }),
+    devMode: c.MLOPS_DEV_MODE,
+    ...(encryption ? { encryption } : {}),
+    codecServer: Object.freeze({
+      host: c.MLOPS_CODEC_HOST,
+      port: c.MLOPS_CODEC_PORT,
+      ...(c.MLOPS_CODEC_TOKEN ? { token: c.MLOPS_CODEC_TOKEN } : {}),
+    }),
   });
+}
+
+/** Settings whose values are secret by name: a config error says how long the value was, never what it was. */
+const secretSetting = /(TOKEN|SECRET|PASSWORD|CREDENTIALS?|_KEYS?)$/;
+
+/** A value for a config error message: secrets hidden, passwords inside URLs masked. */
+function describeValue(name: string, env: Record<string, string | undefined>): string {
+  const value = env[name];
+  if (value === undefined) return 'nothing';
+  if (secretSetting.test(name)) return `a hidden value of ${value.length} characters`;
+  return JSON.stringify(value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@'));
+}
+
+function encryptionConfig(list: string | undefined, keysFile: string | undefined, currentKeyId: string | undefined) {
+  if (list === undefined && keysFile === undefined) {
+    if (currentKeyId !== undefined) throw new ConfigError(['MLOPS_PAYLOAD_KEY_ID: set, but no MLOPS_PAYLOAD_KEYS or MLOPS_PAYLOAD_KEYS_FILE']);
+    return undefined;
+  }
+  const payloadKeys = list === undefined ? [] : parsePayloadKeys(list).keys;
+  if (list !== undefined && !currentPayloadKey(payloadKeys, currentKeyId)) {
+    throw new ConfigError([`MLOPS_PAYLOAD_KEY_ID: no key "${currentKeyId}" in MLOPS_PAYLOAD_KEYS`]);
+  }
+  return Object.freeze({
+    payloadKeys: Object.freeze(payloadKeys),
+    ...(list === undefined && keysFile !== undefined ? { keysFile } : {}),
+    ...(currentKeyId !== undefined ? { currentKeyId } : {}),
+  });
+}
+
+/**
+ * Refuses the built-in admin token outside dev mode, so a model server is never reachable with a token
+ * printed in this repository's README.
+ * @throws ConfigError naming MLOPS_ADMIN_TOKEN and MLOPS_DEV_MODE
+ */
+export function assertProductionSecrets(config: AppConfig): void {
+  if (!config.devMode && config.server.adminToken === DEV_ADMIN_TOKEN) {
+    throw new ConfigError([
+      'MLOPS_ADMIN_TOKEN: the built-in development token is refused; set a token of your own, ' +
+        'or MLOPS_DEV_MODE=true for local use',
+    ]);
+  }
 }
 
 /** Link to a workflow in the Temporal Web UI. */

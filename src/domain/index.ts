@@ -12,6 +12,7 @@ export * from './dataset-filter';
 export * from './lifecycle';
 export * from './governance';
 export * from './config';
+export * from './payload-keys';
 export * from './prediction';
 export * from './rollout';
 export * from './monitoring';

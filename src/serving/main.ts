@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { ArtifactStore, FilePredictionLog, SqliteRegistry, createLogger } from '../adapters';
-import { ConfigError, parseConfig } from '../domain';
+import { assertProductionSecrets, ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
 /** Process entry point of the model server. */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  assertProductionSecrets(config); // the built-in admin token only with MLOPS_DEV_MODE=true
   const logger = createLogger(config, 'mlops-model-server');
   const registry = new SqliteRegistry(config.registryPath);
   const predictions = new FilePredictionLog(config.monitoring.predictionLogDir, { flushMs: config.monitoring.flushMs, logger });

@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverterFor } from '../adapters';
 import type { AppConfig } from '../domain';
 
 /** Where the worker finds workflow code: a prebuilt bundle when given (tests, production), else the source. */
@@ -18,6 +19,7 @@ export async function createLifecycleWorker(options: {
     taskQueue: options.config.temporal.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
+    dataConverter: dataConverterFor(options.config), // payload encryption when configured (docs/security.md)
     ...(options.identity ? { identity: options.identity } : {}),
     // Training is CPU-bound on a small machine: a few at a time keeps heartbeats flowing.
     maxConcurrentActivityTaskExecutions: options.config.worker.maxConcurrentActivities,

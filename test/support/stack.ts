@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { ArtifactStore, FilePredictionLog, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, dataConverterFor, FilePredictionLog, type MonitoringRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath } from '../../src/workers';
@@ -31,9 +31,13 @@ export interface TestStack {
   readonly monitoring: MonitoringRegistry;
   /**
    * Starts an in-process worker on the stack's task queue (call `stop` to shut it down). `adapt` may swap an
-   * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
+   * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used); `env`
+   * overrides the stack's settings for this worker only (e.g. other payload keys).
    */
-  startWorker(adapt?: (deps: ActivityDeps) => ActivityDeps): Promise<{ worker: Worker; stop: () => Promise<void> }>;
+  startWorker(
+    adapt?: (deps: ActivityDeps) => ActivityDeps,
+    env?: Record<string, string>,
+  ): Promise<{ worker: Worker; stop: () => Promise<void> }>;
   /** Closes the model server and starts a new one on the same port, as a restarted process would be. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
@@ -64,13 +68,14 @@ export async function startStack(name: string, env: Record<string, string> = {})
     MLOPS_SERVER_PORT: String(port),
     MLOPS_ADMIN_TOKEN: adminToken,
     MLOPS_CODE_VERSION: 'test',
+    MLOPS_DEV_MODE: 'true',
     // The repo (vega-datasets) and the temp folders tests write their datasets and labels files to.
     MLOPS_DATASET_ROOTS: `${repoRoot},${tmpdir()}`,
     ...env,
   };
   const config = parseConfig(stackEnv);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config) });
   // The same adapters a worker process opens, sharing the stack's registry connection.
   const { deps, close: closeDeps } = await openActivityDeps(config, logger, { registry });
   const { predictions, monitoring } = deps;
@@ -88,22 +93,25 @@ export async function startStack(name: string, env: Record<string, string> = {})
     predictionLog,
     predictions,
     monitoring,
-    async startWorker(adapt = (d: ActivityDeps) => d) {
+    async startWorker(adapt = (d: ActivityDeps) => d, env = {}) {
       const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
       const worker = await createLifecycleWorker({
-        config,
+        config: parseConfig({ ...stackEnv, ...env }),
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
         deps: adapt(deps),
       });
       const running = worker.run();
+      let stopped: Promise<void> | undefined;
       const handle = {
         worker,
-        stop: async () => {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-          await nativeConnection.close();
-        },
+        // Idempotent: a test may stop a worker early, and close() stops every worker again.
+        stop: () =>
+          (stopped ??= (async () => {
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+            await running;
+            await nativeConnection.close();
+          })()),
       };
       workers.push(handle);
       return handle;
