@@ -2,7 +2,8 @@
 
 Config (environment): TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default),
 MLOPS_TRAINING_TASK_QUEUE (mlops-training), MLOPS_DATA_DIR (.data; artifacts go to <dir>/artifacts),
-MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated).
+MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated),
+MLOPS_PAYLOAD_KEYS / MLOPS_PAYLOAD_KEYS_FILE / MLOPS_PAYLOAD_KEY_ID (payload encryption, as the TS processes).
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("MLOPS_TRAINER_THREADS", "1"))
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
+import temporalio.converter
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from .activities import train_candidate_activity, validate_trial_activity
+from .payload_codec import codec_from_env
 
 
 async def main() -> None:
@@ -28,7 +32,12 @@ async def main() -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
     address = os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233")
     queue = os.environ.get("MLOPS_TRAINING_TASK_QUEUE", "mlops-training")
-    client = await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    # Same payload keys as the TypeScript workers: activity inputs and results are encrypted on the wire.
+    codec = codec_from_env(os.environ)
+    converter = dataclasses.replace(temporalio.converter.default(), payload_codec=codec)
+    client = await Client.connect(
+        address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"), data_converter=converter
+    )
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
@@ -42,7 +51,7 @@ async def main() -> None:
             max_concurrent_activities=2,
         )
         logging.getLogger("mlops_trainer").info("training worker polling %s on %s", queue, address)
-        print(f"training worker ready: queue={queue}", flush=True)
+        print(f"training worker ready: queue={queue} encryption={'on' if codec else 'off'}", flush=True)
         async with worker:
             await stop.wait()
 
