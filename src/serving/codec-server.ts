@@ -27,13 +27,29 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
+/** Cookie set by `POST /login`, for browsers: the Web UI's "Include cross-origin credentials" sends it. */
+export const CODEC_COOKIE = 'mlops_codec_token';
 const digest = (s: string) => createHash('sha256').update(s).digest();
-/** Constant-time comparison of the presented bearer token with the configured one. */
+const sameToken = (presented: string, token: string) => presented.length > 0 && timingSafeEqual(digest(presented), digest(token));
+
+function cookieValue(req: FastifyRequest, name: string): string {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return '';
+}
+
+/** The token from `Authorization: Bearer …` (CLI, scripts, a UI passing tokens) or the login cookie (browsers). */
 function authorized(req: FastifyRequest, token: string): boolean {
   const header = req.headers.authorization ?? '';
-  const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-  return presented.length > 0 && timingSafeEqual(digest(presented), digest(token));
+  const bearer = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  return sameToken(bearer, token) || sameToken(cookieValue(req, CODEC_COOKIE), token);
 }
+
+const loginPage = `<!doctype html><title>mlops codec server</title>
+<form method="post" action="/login"><label>codec token <input type="password" name="token" autofocus></label>
+<button>sign in</button></form>`;
 
 /**
  * Temporal's codec server (`mlops codec-server`): `POST /encode` and `POST /decode` take and return
@@ -64,6 +80,17 @@ export function buildCodecServer(deps: CodecServerDeps): FastifyInstance {
       .header('access-control-allow-headers', 'content-type, x-namespace, authorization')
       .header('access-control-max-age', '600')
       .send();
+  });
+
+  // A browser signs in once; the token travels in the POST body (never in a URL, which proxies log).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+  app.get('/login', (_req, reply) => reply.type('text/html').send(loginPage));
+  app.post<{ Body: { token?: string } }>('/login', (req, reply) => {
+    if (!sameToken(req.body?.token ?? '', deps.token)) return reply.code(401).type('text/html').send(loginPage);
+    const cookie = `${CODEC_COOKIE}=${encodeURIComponent(deps.token)}; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200`;
+    return reply.header('set-cookie', cookie).type('text/html').send('signed in: the Web UI can now decode payloads');
   });
 
   const route = (path: '/encode' | '/decode', run: (p: Payload[]) => Promise<Payload[]>) =>

@@ -73,3 +73,23 @@ test('key config: off by default; MLOPS_PAYLOAD_KEY_ID picks the current key; ba
     expect(message).not.toContain(shortKey.split(':')[1]);
   }
 });
+
+test('mlops codec-server refuses to start without keys or without a token (exit 3, the setting named)', async () => {
+  const { runCli } = await import('../../src/cli/main');
+  const saved = { ...process.env };
+  try {
+    for (const [env, expected] of [
+      [{}, /MLOPS_PAYLOAD_KEYS: payload encryption is off/],
+      [{ MLOPS_PAYLOAD_KEYS: keyA }, /MLOPS_CODEC_TOKEN: required by the codec server/],
+    ] as const) {
+      delete process.env['MLOPS_PAYLOAD_KEYS'];
+      delete process.env['MLOPS_CODEC_TOKEN'];
+      Object.assign(process.env, env);
+      let err = '';
+      const code = await runCli(['codec-server'], () => undefined, (s) => (err += s));
+      expect({ code, err }).toEqual({ code: 3, err: expect.stringMatching(expected) });
+    }
+  } finally {
+    process.env = saved;
+  }
+});

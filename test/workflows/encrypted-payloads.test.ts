@@ -1,3 +1,6 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -8,6 +11,7 @@ import { pollUntil } from '../../src/client/poll';
 import { parseConfig } from '../../src/domain';
 import { buildCodecServer } from '../../src/serving/codec-server';
 import { modelAttribute, stageAttribute } from '../../src/workflows/search-attributes';
+import { repoRoot } from '../support/paths';
 import { newPayloadKey } from '../support/payload-keys';
 import { weatherSpec } from '../support/specs';
 import { startStack, type TestStack } from '../support/stack';
@@ -126,6 +130,32 @@ test('the codec server decodes for the token holder, refuses others (401) and ad
     const encoded = (await (await post('/encode', { authorization: `Bearer ${codecToken}` }, plainBody)).json()) as { payloads: unknown[] };
     const back = (await (await post('/decode', { authorization: `Bearer ${codecToken}` }, JSON.stringify(encoded))).json()) as { payloads: unknown[] };
     expect(back.payloads).toEqual([plain]);
+
+    // A browser signs in once (form POST), then the UI's "include credentials" sends the cookie.
+    const login = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${codecToken}` });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
+    expect((await post('/decode', { cookie })).status).toBe(200);
+    expect((await post('/decode', { cookie: 'mlops_codec_token=wrong' })).status).toBe(401);
+    const refused = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=wrong' });
+    expect([refused.status, refused.headers.get('set-cookie')]).toEqual([401, null]);
+
+    // The Temporal CLI decodes through it with --codec-endpoint/--codec-auth (so would the UI's codec setting).
+    // (Asynchronously: this process serves the codec endpoint the CLI calls.)
+    const show = ['workflow', 'show', '-w', firstWorkflowId, '--output', 'json'];
+    const temporal = async (args: string[]) => {
+      const binary = execFileSync(join(repoRoot, 'scripts/temporal-server.sh'), ['cli']).toString().trim();
+      const connection = ['--address', stack.config.temporal.address, '--namespace', stack.config.temporal.namespace];
+      return (await promisify(execFile)(binary, [...args, ...connection], { timeout: 30_000 })).stdout;
+    };
+    // JSON output keeps payload data in base64: read every `data` field.
+    const payloadTexts = (json: string) =>
+      [...json.matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString()).join('\n');
+    expect(payloadTexts(await temporal(show))).not.toContain(markers.comment);
+    const viaCodec = payloadTexts(await temporal([...show, '--codec-endpoint', url, '--codec-auth', `Bearer ${codecToken}`]));
+    expect(viaCodec).toContain(markers.comment);
+    expect(viaCodec).toContain(markers.approver);
 
     const preflight = (origin: string) =>
       fetch(`${url}/decode`, {
