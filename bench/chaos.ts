@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     MLOPS_DATA_DIR: dataDir,
     MLOPS_TASK_QUEUE: 'mlops-chaos',
+    MLOPS_DEV_MODE: 'true',
     MLOPS_SERVER_PORT: String(serverPort),
     MLOPS_DATASET_ROOTS: root,
     MLOPS_CODE_VERSION: 'chaos',

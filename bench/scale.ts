@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: address,
     MLOPS_DATA_DIR: dataDir,
     MLOPS_TASK_QUEUE: `scale-${Date.now()}`,
+    MLOPS_DEV_MODE: 'true',
     MLOPS_SERVER_PORT: String(port),
     MLOPS_LOG_LEVEL: 'warn',
     MLOPS_PREDICTION_FLUSH_MS: '60000',

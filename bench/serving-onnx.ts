@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   await registry.close();
 
   const logDir = join(dataDir, 'logs');
-  const env = { ...process.env, MLOPS_DATA_DIR: dataDir, MLOPS_SERVER_PORT: String(PORTS.mlops), MLOPS_LOG_LEVEL: 'warn' };
+  const env = { MLOPS_DEV_MODE: 'true', ...process.env, MLOPS_DATA_DIR: dataDir, MLOPS_SERVER_PORT: String(PORTS.mlops), MLOPS_LOG_LEVEL: 'warn' };
   const processes: ManagedProcess[] = [];
   try {
     processes.push(startProcess('mlops-server', join(root, 'dist/src/serving/main.js'), env, logDir));

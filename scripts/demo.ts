@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   settings = demoSettings(process.argv.slice(2), process.env);
   const config = loadAppConfig(process.env);
   const logDir = join(config.dataDir, 'logs');
-  const env = { ...process.env, MLOPS_DATA_DIR: resolve(config.dataDir) };
+  // Dev mode: the model server accepts the built-in admin token when none is set (src/domain/config.ts).
+  const env = { MLOPS_DEV_MODE: 'true', ...process.env, MLOPS_DATA_DIR: resolve(config.dataDir) };
   const processes: ManagedProcess[] = [];
   const stopAll = async () => {
     for (const p of processes.reverse()) await p.stop();

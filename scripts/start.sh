@@ -6,6 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/ensure-deps.sh"
 "$root/scripts/temporal-server.sh" start
+# No admin token of your own: run in dev mode, where the model server accepts the built-in one.
+[[ -n "${MLOPS_ADMIN_TOKEN:-}" ]] || export MLOPS_DEV_MODE="${MLOPS_DEV_MODE:-true}"
 node dist/src/serving/main.js &
 server=$!
 node dist/src/workers/main.js &

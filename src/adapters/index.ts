@@ -15,6 +15,7 @@ export * from './blob-store-factory';
 export * from './registry';
 export * from './model-server-client';
 export * from './logger';
+export * from './payload-codec';
 export * from './approver-directory';
 export * from './webhook';
 export * from './governance-adapters';

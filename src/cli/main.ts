@@ -21,6 +21,7 @@ import { timelineCommand } from './commands/timeline';
 import { compareCommand } from './commands/compare';
 import { tagCommand } from './commands/tag';
 import { aliasCommand } from './commands/alias';
+import { codecServerCommand } from './commands/codec-server';
 
 /** `mlops`: the command-line client. Exit codes: 0 ok, 1 failed, 2 usage error, 3 configuration error. */
 export const commands: Command[] = [
@@ -42,6 +43,7 @@ export const commands: Command[] = [
   compareCommand,
   tagCommand,
   aliasCommand,
+  codecServerCommand,
 ];
 
 function help(): string {
@@ -88,7 +90,7 @@ export async function runCli(argv: string[], write?: (s: string) => void, writeE
       return 2;
     }
     writeErr(`mlops ${command.name}: ${(err as Error).message}\n`);
-    return 1;
+    return err instanceof ConfigError ? 3 : 1;
   } finally {
     await ctx.close();
   }

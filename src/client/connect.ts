@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../domain';
+import { dataConverterFor } from '../adapters/payload-codec';
 
 /**
  * Connection options for both `Connection.connect` (clients) and `NativeConnection.connect` (workers): the
@@ -18,5 +19,5 @@ export function temporalConnectionOptions(config: AppConfig) {
 /** A Temporal client for the configured server and namespace. */
 export async function connectClient(config: AppConfig): Promise<Client> {
   const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config) });
 }

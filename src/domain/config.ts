@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentPayloadKey, parsePayloadKeys, type PayloadKey } from './payload-keys';
 
 /**
  * Every setting of every process, from environment variables, in one schema. Each process entry point
@@ -41,6 +42,9 @@ export interface TemporalProfile {
   readonly transport: TemporalTransport;
 }
 
+/** The admin token a fresh checkout runs with: the model server refuses it unless MLOPS_DEV_MODE is on. */
+export const DEV_ADMIN_TOKEN = 'dev-admin-token-change-me';
+
 export const configSchema = z.object({
   /** Overrides the envconfig profile's address; neither set: `127.0.0.1:7233` (src/client/temporal-profile.ts). */
   TEMPORAL_ADDRESS: z.string().regex(hostPort, 'host:port').optional(),
@@ -68,7 +72,7 @@ export const configSchema = z.object({
     .refine((roots) => roots.length > 0, 'at least one folder'),
   MLOPS_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   MLOPS_SERVER_PORT: port.default(8700),
-  MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default('dev-admin-token-change-me'),
+  MLOPS_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').default(DEV_ADMIN_TOKEN),
   MLOPS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   MLOPS_LOG_PRETTY: flag.default(false),
   /** Code version recorded with each model version; the worker fills it from git when absent. */
@@ -111,6 +115,23 @@ export const configSchema = z.object({
   AWS_SESSION_TOKEN: z.string().min(1).optional(),
   /** Local cache of downloaded S3 blobs (content-addressed); default <data dir>/blob-cache. */
   MLOPS_BLOB_CACHE_DIR: z.string().min(1).optional(),
+  /** Local conveniences (the built-in admin token); the scripts, demo and tests set it, production must not. */
+  MLOPS_DEV_MODE: flag.default(false),
+  /** Payload encryption keys `id:base64key,…` (32-byte AES-256 keys); unset (and no keys file) = payloads in clear. */
+  MLOPS_PAYLOAD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const message of v === undefined ? [] : parsePayloadKeys(v).problems) ctx.addIssue({ code: 'custom', message });
+    }),
+  /** The same list in a file (one entry a line), read by each process at start; used when MLOPS_PAYLOAD_KEYS is unset. */
+  MLOPS_PAYLOAD_KEYS_FILE: z.string().min(1).optional(),
+  /** Key id that encrypts new payloads; default: the first listed. The others only decrypt (rotation). */
+  MLOPS_PAYLOAD_KEY_ID: z.string().min(1).optional(),
+  /** Bearer token the codec server (`mlops codec-server`) requires; it refuses to start without one. */
+  MLOPS_CODEC_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  MLOPS_CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+  MLOPS_CODEC_PORT: port.default(8888),
 });
 
 /** Where blobs live: the local data dir (default) or an S3-compatible bucket (`MLOPS_BLOB_URL=s3://…`). */
@@ -172,6 +193,17 @@ export interface AppConfig {
   /** Prediction log, delayed labels and materialized retrain data (docs/monitoring.md). */
   readonly monitoring: { readonly predictionLogDir: string; readonly labelDir: string; readonly retrainDir: string; readonly flushMs: number };
   readonly blob: BlobConfig;
+  /** Local conveniences allowed (MLOPS_DEV_MODE). */
+  readonly devMode: boolean;
+  /** Payload encryption (docs/security.md); absent = off. Keys come from the env list or, at start, the keys file. */
+  readonly encryption?: PayloadEncryptionConfig;
+  readonly codecServer: { readonly host: string; readonly port: number; readonly token?: string };
+}
+
+export interface PayloadEncryptionConfig {
+  readonly payloadKeys: readonly PayloadKey[];
+  readonly keysFile?: string;
+  readonly currentKeyId?: string;
 }
 
 export class ConfigError extends Error {
@@ -220,8 +252,7 @@ function blobConfig(c: ParsedEnv): BlobConfig {
 export function parseConfig(env: Record<string, string | undefined>, profile?: TemporalProfile): AppConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const got = (key: string) => JSON.stringify(key === 'MLOPS_REGISTRY_URL' ? hidePassword(env[key] ?? '') : env[key]);
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${got(String(i.path[0]))})`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${describeValue(String(i.path[0]), env)})`));
   }
   const c = parsed.data;
   const blob = blobConfig(c);
@@ -232,6 +263,7 @@ export function parseConfig(env: Record<string, string | undefined>, profile?: T
   if (blob.kind === 's3') ownRoots.push(...['snapshots', 'retrain'].map((d) => joinPath(blob.url, d)));
   const address = c.TEMPORAL_ADDRESS ?? profile?.address ?? '127.0.0.1:7233';
   if (!hostPort.test(address)) throw new ConfigError([`address of ${profile?.source ?? 'the Temporal profile'}: host:port (got ${JSON.stringify(address)})`]);
+  const encryption = encryptionConfig(c.MLOPS_PAYLOAD_KEYS, c.MLOPS_PAYLOAD_KEYS_FILE, c.MLOPS_PAYLOAD_KEY_ID);
   return Object.freeze({
     temporal: Object.freeze({
       address,
@@ -279,7 +311,55 @@ export function parseConfig(env: Record<string, string | undefined>, profile?: T
       flushMs: c.MLOPS_PREDICTION_FLUSH_MS,
     }),
     blob: Object.freeze(blob),
+    devMode: c.MLOPS_DEV_MODE,
+    ...(encryption ? { encryption } : {}),
+    codecServer: Object.freeze({
+      host: c.MLOPS_CODEC_HOST,
+      port: c.MLOPS_CODEC_PORT,
+      ...(c.MLOPS_CODEC_TOKEN ? { token: c.MLOPS_CODEC_TOKEN } : {}),
+    }),
   });
+}
+
+/** Settings whose values are secret by name: a config error says how long the value was, never what it was. */
+const secretSetting = /(TOKEN|SECRET|PASSWORD|CREDENTIALS?|_KEYS?)$/;
+
+/** A value for a config error message: secrets hidden, passwords inside URLs masked. */
+function describeValue(name: string, env: Record<string, string | undefined>): string {
+  const value = env[name];
+  if (value === undefined) return 'nothing';
+  if (secretSetting.test(name)) return `a hidden value of ${value.length} characters`;
+  return JSON.stringify(value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@'));
+}
+
+function encryptionConfig(list: string | undefined, keysFile: string | undefined, currentKeyId: string | undefined) {
+  if (list === undefined && keysFile === undefined) {
+    if (currentKeyId !== undefined) throw new ConfigError(['MLOPS_PAYLOAD_KEY_ID: set, but no MLOPS_PAYLOAD_KEYS or MLOPS_PAYLOAD_KEYS_FILE']);
+    return undefined;
+  }
+  const payloadKeys = list === undefined ? [] : parsePayloadKeys(list).keys;
+  if (list !== undefined && !currentPayloadKey(payloadKeys, currentKeyId)) {
+    throw new ConfigError([`MLOPS_PAYLOAD_KEY_ID: no key "${currentKeyId}" in MLOPS_PAYLOAD_KEYS`]);
+  }
+  return Object.freeze({
+    payloadKeys: Object.freeze(payloadKeys),
+    ...(list === undefined && keysFile !== undefined ? { keysFile } : {}),
+    ...(currentKeyId !== undefined ? { currentKeyId } : {}),
+  });
+}
+
+/**
+ * Refuses the built-in admin token outside dev mode, so a model server is never reachable with a token
+ * printed in this repository's README.
+ * @throws ConfigError naming MLOPS_ADMIN_TOKEN and MLOPS_DEV_MODE
+ */
+export function assertProductionSecrets(config: AppConfig): void {
+  if (!config.devMode && config.server.adminToken === DEV_ADMIN_TOKEN) {
+    throw new ConfigError([
+      'MLOPS_ADMIN_TOKEN: the built-in development token is refused; set a token of your own, ' +
+        'or MLOPS_DEV_MODE=true for local use',
+    ]);
+  }
 }
 
 /** Link to a workflow in the Temporal Web UI. */

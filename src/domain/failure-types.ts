@@ -21,6 +21,7 @@ export const FailureType = {
   DeploymentInProgress: 'DeploymentInProgress',
   ModelNotDeployed: 'ModelNotDeployed',
   AuditConflict: 'AuditConflict',
+  PayloadKeyUnknown: 'PayloadKeyUnknown',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
@@ -56,6 +57,10 @@ export const failureCatalogue: Record<FailureType, FailureTypeInfo> = {
   AuditConflict: {
     retryable: false,
     description: 'An audit event key is already stored as another event (another kind, actor, model or version).',
+  },
+  PayloadKeyUnknown: {
+    retryable: false,
+    description: 'A payload was encrypted with a key id this process is not configured with (MLOPS_PAYLOAD_KEYS).',
   },
 };
 

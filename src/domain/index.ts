@@ -15,6 +15,7 @@ export * from './lifecycle';
 export * from './metric-table';
 export * from './governance';
 export * from './config';
+export * from './payload-keys';
 export * from './prediction';
 export * from './rollout';
 export * from './monitoring';

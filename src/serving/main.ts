@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { ArtifactStore, BlobStoreUnavailableError, FilePredictionLog, RegistryUnavailableError, createLogger, openBlobStore, openRegistry } from '../adapters';
-import { ConfigError, parseConfig } from '../domain';
+import { assertProductionSecrets, ConfigError, parseConfig } from '../domain';
 import { buildModelServer } from './app';
 
 /** Process entry point of the model server. */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  assertProductionSecrets(config); // the built-in admin token only with MLOPS_DEV_MODE=true
   const logger = createLogger(config, 'mlops-model-server');
   // Artifacts load by URI through the blob store (S3 downloads go to the server's own cache folder).
   const blobs = await openBlobStore(config.blob, 'model-server');

@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection, type State, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverterFor } from '../adapters';
 import type { AppConfig, WorkerRole } from '../domain';
 
 /** Where the worker finds workflow code: a prebuilt bundle when given (tests, production), else the source. */
@@ -33,6 +34,7 @@ function createControlWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: config.temporal.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
+    dataConverter: dataConverterFor(options.config), // payload encryption when configured (docs/security.md)
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
@@ -49,6 +51,7 @@ function createTrainingWorker(options: WorkerOptions): Promise<Worker> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.builtinTrainingTaskQueue,
     activities: Object.fromEntries(trainingActivityNames.map((name) => [name, all[name]])),
+    dataConverter: dataConverterFor(config),
     ...(options.identity ? { identity: `${options.identity}/training` } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxTrainingActivities,
     ...heartbeatThrottle,

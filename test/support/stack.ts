@@ -5,7 +5,7 @@ import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap 
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type Database from 'better-sqlite3';
-import { ArtifactStore, FilePredictionLog, openBlobStore, openRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
+import { ArtifactStore, dataConverterFor, FilePredictionLog, openBlobStore, openRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig, type MonitoringStore, type Registry, type WorkerRole } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
 import { createLifecycleWorker, openActivityDeps, workflowsPath, type LifecycleWorkers } from '../../src/workers';
@@ -32,12 +32,13 @@ export interface TestStack {
   readonly predictions: PredictionStore;
   readonly monitoring: MonitoringStore;
   /**
-   * Starts in-process workers (`role` default `all`: control and training queues; call `stop` to shut them down). `adapt` may swap an
-   * adapter for one that misbehaves in a way real inputs cannot produce (say so where it is used).
+   * Starts in-process workers (`role` default `all`: control and training queues; call `stop` to shut them down).
+   * `adapt` may swap an adapter for one that misbehaves in a way real inputs cannot produce (say so where it is
+   * used); `env` overrides the stack's settings for these workers only (e.g. other payload keys).
    */
   startWorker(
     adapt?: (deps: ActivityDeps) => ActivityDeps,
-    role?: WorkerRole,
+    options?: { role?: WorkerRole; env?: Record<string, string> },
   ): Promise<{ worker: LifecycleWorkers; stop: () => Promise<void> }>;
   /** Closes the model server and starts a new one on the same port, as a restarted process would be. */
   restartServer(): Promise<void>;
@@ -72,13 +73,14 @@ export async function startStack(name: string, env: Record<string, string> = {})
     MLOPS_SERVER_PORT: String(port),
     MLOPS_ADMIN_TOKEN: adminToken,
     MLOPS_CODE_VERSION: 'test',
+    MLOPS_DEV_MODE: 'true',
     // The repo (vega-datasets) and the temp folders tests write their datasets and labels files to.
     MLOPS_DATASET_ROOTS: `${repoRoot},${tmpdir()}`,
     ...env,
   };
   const config = parseConfig(stackEnv);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config) });
   // The same adapters a worker process opens, sharing the stack's registry connection.
   const { deps, close: closeDeps } = await openActivityDeps(config, logger, { registry });
   const { predictions, monitoring } = deps;
@@ -96,23 +98,26 @@ export async function startStack(name: string, env: Record<string, string> = {})
     predictionLog,
     predictions,
     monitoring,
-    async startWorker(adapt = (d: ActivityDeps) => d, role?: WorkerRole) {
+    async startWorker(adapt = (d: ActivityDeps) => d, { role, env = {} }: { role?: WorkerRole; env?: Record<string, string> } = {}) {
       const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
       const worker = await createLifecycleWorker({
-        config,
+        config: parseConfig({ ...stackEnv, ...env }),
         connection: nativeConnection,
         workflowBundle: await workflowBundle(),
         deps: adapt(deps),
         ...(role ? { role } : {}),
       });
       const running = worker.run();
+      let stopped: Promise<void> | undefined;
       const handle = {
         worker,
-        stop: async () => {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-          await nativeConnection.close();
-        },
+        // Idempotent: a test may stop a worker early, and close() stops every worker again.
+        stop: () =>
+          (stopped ??= (async () => {
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+            await running;
+            await nativeConnection.close();
+          })()),
       };
       workers.push(handle);
       return handle;

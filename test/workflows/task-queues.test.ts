@@ -39,7 +39,7 @@ test('built-in training and evaluation wait on the training queue until a traini
   const control = stack.config.temporal.taskQueue;
   const training = stack.config.temporal.builtinTrainingTaskQueue;
   expect(training).toBe(`${control}-builtin-training`);
-  await stack.startWorker(undefined, 'control');
+  await stack.startWorker(undefined, { role: 'control' });
   const spec = modelSpecSchema.parse(weatherSpec({ name: 'weather-queues' }));
   const { workflowId, handle } = await startLifecycle(stack.client, stack.config, { spec, requestedBy: 'queues-test' });
 
@@ -51,7 +51,7 @@ test('built-in training and evaluation wait on the training queue until a traini
     ['trainCandidate', temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED],
   ]);
 
-  await stack.startWorker(undefined, 'training');
+  await stack.startWorker(undefined, { role: 'training' });
   await waitForStage(stack.client, workflowId, ['awaiting-approval']);
   await sendDecision(stack.client, workflowId, 'approve', { approver: 'alice' });
   expect(await handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });

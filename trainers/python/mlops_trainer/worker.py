@@ -3,7 +3,8 @@
 Config (environment): the Temporal envconfig profile as the TypeScript processes read it (TEMPORAL_CONFIG_FILE,
 TEMPORAL_PROFILE; TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* override it; neither:
 127.0.0.1:7233, namespace default), MLOPS_TRAINING_TASK_QUEUE (mlops-training), MLOPS_DATA_DIR (.data; artifacts go to <dir>/artifacts),
-MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated).
+MLOPS_TRAINER_PATH (folders searched for `python` trainer entrypoints, os.pathsep-separated),
+MLOPS_PAYLOAD_KEYS / MLOPS_PAYLOAD_KEYS_FILE / MLOPS_PAYLOAD_KEY_ID (payload encryption, as the TS processes).
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("MLOPS_TRAINER_THREADS", "1"))
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
+import temporalio.converter
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 from temporalio.worker import Worker
 
 from .activities import train_candidate_activity, validate_trial_activity
+from .payload_codec import codec_from_env
 
 
 def connect_config() -> dict:
@@ -45,7 +49,10 @@ async def main() -> None:
     connect = connect_config()
     address = connect["target_host"]
     queue = os.environ.get("MLOPS_TRAINING_TASK_QUEUE", "mlops-training")
-    client = await Client.connect(**connect)
+    # Same payload keys as the TypeScript workers: activity inputs and results are encrypted on the wire.
+    codec = codec_from_env(os.environ)
+    converter = dataclasses.replace(temporalio.converter.default(), payload_codec=codec)
+    client = await Client.connect(**connect, data_converter=converter)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
@@ -59,7 +66,7 @@ async def main() -> None:
             max_concurrent_activities=2,
         )
         logging.getLogger("mlops_trainer").info("training worker polling %s on %s", queue, address)
-        print(f"training worker ready: queue={queue}", flush=True)
+        print(f"training worker ready: queue={queue} encryption={'on' if codec else 'off'}", flush=True)
         async with worker:
             await stop.wait()
 
