@@ -88,7 +88,7 @@ test('2 control workers + 1 training worker; a control worker SIGKILLed mid-run:
     const db = new Database(stack.config.registryPath, { readonly: true });
     try {
       expect(duplicateReport(db)).toEqual({ versions: [], decisions: [], auditedDecisions: [], deployments: [], promotions: [], approvedUndeployed: [] });
-      for (const name of models) expect(stack.registry.listVersions(name)).toHaveLength(1);
+      for (const name of models) expect(await stack.registry.listVersions(name)).toHaveLength(1);
       const counts = db
         .prepare(`SELECT workflow_id AS workflowId, kind, count(*) AS n FROM audit_events WHERE workflow_id IN (${runs.map(() => '?').join(',')}) GROUP BY 1, 2`)
         .all(...runs.map((r) => r.workflowId)) as { workflowId: string; kind: string; n: number }[];
