@@ -17,7 +17,8 @@ const serving = async (model: string) => {
   const res = await fetch(`${stack.serverUrl}/v1/models/${model}`);
   return (await res.json()) as { version: number; rollout: unknown };
 };
-const quickGuards = { minRequests: 20, maxExtensions: 10, maxP99LatencyIncreaseMs: 250, maxPredictionShift: 0.3 };
+// This test is about the restart, not the guards: a latency allowance a busy 2-core box cannot trip (it did at 250 ms).
+const quickGuards = { minRequests: 20, maxExtensions: 10, maxP99LatencyIncreaseMs: 2000, maxPredictionShift: 0.3 };
 
 test('model server restart mid-canary: the 20 % split comes back from the saved state; the rollout finishes', async () => {
   const model = 'restart-weather';
