@@ -45,7 +45,9 @@ test('ten versions of one model approved while its canary runs: all queue, none 
 
   const spec = modelSpecSchema.parse(weatherSpec({ name: model, training: { ...(weatherSpec().training as BuiltinTraining), epochs: 20 } }));
   const runs = await Promise.all(Array.from({ length: 10 }, () => startLifecycle(stack.client, stack.config, { spec, requestedBy: 'test-suite' })));
-  await Promise.all(runs.map((r) => waitForStage(stack.client, r.workflowId, ['awaiting-approval', 'failed'], 300_000)));
+  const gated = await Promise.all(runs.map((r) => waitForStage(stack.client, r.workflowId, ['awaiting-approval', 'failed'], 300_000)));
+  // Every run must wait for a person here; if one does not, its stage and reason say why.
+  expect(gated.map((s) => (s.stage === 'awaiting-approval' ? s.stage : `${s.stage}: ${s.failure ?? ''}`))).toEqual(runs.map(() => 'awaiting-approval'));
   await Promise.all(runs.map((r) => sendDecision(stack.client, r.workflowId, 'approve', { approver: 'alice' })));
 
   const queued = await Promise.all(runs.map((r) => waitForStage(stack.client, r.workflowId, ['queued', 'deployed', 'failed'])));
