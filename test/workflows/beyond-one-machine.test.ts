@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Client as PgClient } from 'pg';
+import { ingestLabels } from '../../src/adapters';
+import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
+import type { ml } from '../../src/domain';
+import { labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
+import { newPayloadKey } from '../support/payload-keys';
+import { spawnCompiled, waitForOutput } from '../support/processes';
+import { freshPostgresDatabase } from '../support/postgres';
+import { createBucket, listKeys, s3Endpoint, s3Env } from '../support/s3';
+import { startStack, type TestStack } from '../support/stack';
+import { startTraffic } from '../support/traffic';
+
+/**
+ * The issue's "done when": the same lifecycle as the quick start with everything beyond one machine switched on
+ * at once — registry on PostgreSQL (a fresh database), blobs on S3 (moto, own bucket), encrypted payloads, and
+ * workers of two roles on two queues (control; training). Lifecycle → approval with a comment → a canary under
+ * live traffic → a monitor run with labels. The README's "Running beyond one machine" shows this configuration.
+ */
+const prefix = 'beyond';
+const approver = 'approver-quinn-8812';
+const comment = 'comment-marker-canary-looks-right';
+const requestedBy = 'requester-marker-ravi';
+
+let stack: TestStack;
+let endpoint: string;
+let bucket: string;
+let registryUrl: string;
+let rawClient: Client;
+let workers: ReturnType<typeof spawnCompiled>[] = [];
+
+beforeAll(async () => {
+  endpoint = s3Endpoint();
+  bucket = await createBucket(endpoint, 'beyond');
+  registryUrl = await freshPostgresDatabase('beyond');
+  stack = await startStack('beyond', {
+    MLOPS_REGISTRY_URL: registryUrl,
+    ...s3Env(endpoint, bucket, prefix),
+    MLOPS_PAYLOAD_KEYS: newPayloadKey('beyond-key'),
+  });
+  // Two worker processes, as on two hosts: one polls the control queue, the other the training queue.
+  workers = ['control', 'training'].map((role) => spawnCompiled('src/workers/main.js', [], { ...stack.env, MLOPS_WORKER_ROLE: role }));
+  await Promise.all(workers.map((w) => waitForOutput(w, 'worker started')));
+  // What the Temporal server stores: a client without the codec.
+  rawClient = new Client({ connection: stack.client.connection, namespace: stack.config.temporal.namespace });
+});
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGTERM');
+  await Promise.all(workers.map((w) => w.exited));
+  await stack?.close();
+});
+
+async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new PgClient({ connectionString: registryUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function rawHistory(workflowId: string): Promise<temporal.api.history.v1.IHistory> {
+  return rawClient.workflow.getHandle(workflowId).fetchHistory();
+}
+const historyBytes = (history: temporal.api.history.v1.IHistory): Buffer =>
+  Buffer.from(temporal.api.history.v1.History.encode(temporal.api.history.v1.History.create(history)).finish());
+
+/** Activity type → the task queues it was scheduled on. */
+const queuesByActivity = (history: temporal.api.history.v1.IHistory): Record<string, string[]> => {
+  const out: Record<string, string[]> = {};
+  for (const e of history.events ?? []) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a?.activityType?.name) (out[a.activityType.name] ??= []).push(a.taskQueue?.name ?? '');
+  }
+  return out;
+};
+
+const quickGuards = { minRequests: 20, maxExtensions: 10, maxP99LatencyIncreaseMs: 250, maxPredictionShift: 0.3 };
+const spec = (model: string) =>
+  seattleSpec(
+    model,
+    { window: '1h', cooldown: '0s', performance: { metric: 'accuracy', maxDrop: 1, minLabels: 50 } },
+    { deployment: { strategy: 'canary', canary: { steps: [10, 100], bake: '2s' }, guards: quickGuards } },
+  );
+
+async function approvedRelease(model: string) {
+  const run = await startLifecycle(stack.client, stack.config, { spec: spec(model), requestedBy });
+  await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
+  await sendDecision(stack.client, run.workflowId, 'approve', { approver, comment });
+  return run;
+}
+
+test('lifecycle → approval → canary under traffic → monitor with labels, on PostgreSQL + S3, encrypted, two queues', async () => {
+  const model = uniqueModel('beyond');
+  const first = await approvedRelease(model);
+  expect(await first.handle.result()).toMatchObject({ outcome: 'deployed', version: 1, deployment: { strategy: 'direct' } });
+
+  // The second release goes through the canary while live traffic reaches the model server.
+  const trafficRows: ml.Row[] = (await weatherRows('Seattle', 200)).map(({ precipitation, temp_max, temp_min, wind }) =>
+    ({ precipitation, temp_max, temp_min, wind }));
+  const traffic = startTraffic(stack.serverUrl, model, trafficRows);
+  const second = await approvedRelease(model);
+  const result = await second.handle.result();
+  const sent = await traffic.stop();
+  expect(result).toMatchObject({ outcome: 'deployed', version: 2, decision: { approver, comment } });
+  expect(result.deployment).toMatchObject({ outcome: 'promoted', strategy: 'canary', fromVersion: 1, toVersion: 2 });
+  expect(sent.statuses).toEqual({ 200: sent.sent });
+  expect(sent.versions[2]).toBeGreaterThan(0);
+
+  // A monitor run over labelled predictions.
+  const served = await serve(stack, model, await weatherRows('Seattle', 120, 200));
+  const labels = await ingestLabels(stack.predictions, labelsCsv(served));
+  expect(labels.storedAt).toMatch(new RegExp(`^s3://${bucket}/${prefix}/labels/`));
+  const report = await monitorOnce(stack, model);
+  expect(report.verdict).toBe('ok');
+  const stored = await stack.monitoring.getReport(report.reportId);
+  expect(stored?.report.performance).toMatchObject({ judged: true, metric: 'accuracy' });
+
+  // Registry rows are in PostgreSQL, with s3:// URIs; no registry.db in the data dir.
+  expect(existsSync(stack.config.registryPath)).toBe(false);
+  const versions = await sql<{ version: number; status: string; dataset_path: string; artifact_path: string }>(
+    'SELECT version, status, dataset_path, artifact_path FROM model_versions WHERE model_name = $1 ORDER BY version',
+    [model],
+  );
+  expect(versions.map((v) => v.version)).toEqual([1, 2]);
+  for (const v of versions) {
+    expect(v.dataset_path).toMatch(new RegExp(`^s3://${bucket}/${prefix}/snapshots/[0-9a-f]{64}\\.parquet$`));
+    expect(v.artifact_path).toMatch(new RegExp(`^s3://${bucket}/${prefix}/artifacts/${model}/[0-9a-f]{64}\\.json$`));
+  }
+  expect(await sql('SELECT approver, comment FROM decisions WHERE model_name = $1 ORDER BY version', [model]))
+    .toEqual([{ approver, comment }, { approver, comment }]);
+  expect(await sql('SELECT to_version, strategy, state FROM deployments WHERE model_name = $1 ORDER BY to_version', [model]))
+    .toEqual([{ to_version: 1, strategy: 'direct', state: 'promoted' }, { to_version: 2, strategy: 'canary', state: 'promoted' }]);
+  expect(await sql('SELECT id, verdict FROM monitor_reports WHERE model_name = $1', [model]))
+    .toEqual([{ id: report.reportId, verdict: 'ok' }]);
+
+  // Snapshot, artifacts, prediction log and labels are objects in the bucket.
+  const keys = await listKeys(endpoint, bucket, prefix);
+  for (const v of versions) {
+    expect(keys).toContain(v.dataset_path.slice(`s3://${bucket}/`.length));
+    expect(keys).toContain(v.artifact_path.slice(`s3://${bucket}/`.length));
+  }
+  expect(keys.some((k) => k.startsWith(`${prefix}/predictions/${model}/`))).toBe(true);
+  expect(keys.some((k) => k.startsWith(`${prefix}/labels/`))).toBe(true);
+
+  // Raw histories (no codec): encrypted, nothing of the comment, approver or requester in clear, no host paths.
+  const deploymentIds = (await rawHistory(second.workflowId)).events
+    ?.map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+    .filter((id): id is string => Boolean(id)) ?? [];
+  expect(deploymentIds.length).toBeGreaterThan(0);
+  for (const id of [first.workflowId, second.workflowId, ...deploymentIds, report.workflowId]) {
+    const bytes = historyBytes(await rawHistory(id));
+    expect(bytes.includes('binary/encrypted')).toBe(true);
+    const found = [approver, comment, requestedBy, stack.config.dataDir].filter((text) => bytes.includes(text));
+    expect({ workflow: id, plaintext: found }).toEqual({ workflow: id, plaintext: [] });
+  }
+
+  // Training and evaluation ran on the training queue; everything else on the control queue.
+  const control = stack.config.temporal.taskQueue;
+  const training = stack.config.temporal.builtinTrainingTaskQueue;
+  for (const run of [first, second]) {
+    const queues = queuesByActivity(await rawHistory(run.workflowId));
+    expect(queues['trainCandidate']).toEqual([training]);
+    expect(queues['evaluateCandidate']).toEqual([training]);
+    for (const [name, list] of Object.entries(queues)) {
+      if (name !== 'trainCandidate' && name !== 'evaluateCandidate') expect([name, list]).toEqual([name, list.map(() => control)]);
+    }
+  }
+});
