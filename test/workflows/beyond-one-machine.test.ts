@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
-import { ingestLabels } from '../../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
-import type { ml } from '../../src/domain';
-import { labelsCsv, monitorOnce, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
+import type { ml, MonitorResult } from '../../src/domain';
+import { labelsCsv, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 import { newPayloadKey } from '../support/payload-keys';
-import { spawnCompiled, waitForOutput } from '../support/processes';
+import { runCompiled, spawnCompiled, waitForOutput } from '../support/processes';
 import { freshPostgresDatabase } from '../support/postgres';
 import { createBucket, listKeys, s3Endpoint, s3Env } from '../support/s3';
 import { startStack, type TestStack } from '../support/stack';
@@ -86,23 +85,34 @@ const spec = (model: string) =>
     { deployment: { strategy: 'canary', canary: { steps: [10, 100], bake: '2s' }, guards: quickGuards } },
   );
 
-async function approvedRelease(model: string) {
+/** The CLI as its own process, on the stack's settings (registry, blobs, keys); its JSON output parsed. */
+async function mlops<T>(...args: string[]): Promise<T> {
+  // (The AWS SDK's advice to move to Node 22 goes to stderr, which runCompiled mixes into the output.)
+  const env = { ...stack.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const { code, output } = await runCompiled('src/cli/main.js', [...args, '--json'], env);
+  expect({ args, code, output }).toMatchObject({ args, code: 0 });
+  return JSON.parse(output) as T;
+}
+
+/** A release approved with a comment: the first through the client API, the second through the CLI. */
+async function approvedRelease(model: string, through: 'api' | 'cli') {
   const run = await startLifecycle(stack.client, stack.config, { spec: spec(model), requestedBy });
   await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
-  await sendDecision(stack.client, run.workflowId, 'approve', { approver, comment });
+  if (through === 'api') await sendDecision(stack.client, run.workflowId, 'approve', { approver, comment });
+  else await mlops('approve', run.workflowId, '--as', approver, '--comment', comment);
   return run;
 }
 
 test('lifecycle → approval → canary under traffic → monitor with labels, on PostgreSQL + S3, encrypted, two queues', async () => {
   const model = uniqueModel('beyond');
-  const first = await approvedRelease(model);
+  const first = await approvedRelease(model, 'api');
   expect(await first.handle.result()).toMatchObject({ outcome: 'deployed', version: 1, deployment: { strategy: 'direct' } });
 
   // The second release goes through the canary while live traffic reaches the model server.
   const trafficRows: ml.Row[] = (await weatherRows('Seattle', 200)).map(({ precipitation, temp_max, temp_min, wind }) =>
     ({ precipitation, temp_max, temp_min, wind }));
   const traffic = startTraffic(stack.serverUrl, model, trafficRows);
-  const second = await approvedRelease(model);
+  const second = await approvedRelease(model, 'cli');
   const result = await second.handle.result();
   const sent = await traffic.stop();
   expect(result).toMatchObject({ outcome: 'deployed', version: 2, decision: { approver, comment } });
@@ -110,11 +120,14 @@ test('lifecycle → approval → canary under traffic → monitor with labels, o
   expect(sent.statuses).toEqual({ 200: sent.sent });
   expect(sent.versions[2]).toBeGreaterThan(0);
 
-  // A monitor run over labelled predictions.
+  // A monitor run over labelled predictions, driven through the CLI (labels, schedule, run now).
   const served = await serve(stack, model, await weatherRows('Seattle', 120, 200));
-  const labels = await ingestLabels(stack.predictions, labelsCsv(served));
-  expect(labels.storedAt).toMatch(new RegExp(`^s3://${bucket}/${prefix}/labels/`));
-  const report = await monitorOnce(stack, model);
+  const labels = await mlops<{ storedAt: string; stored: number }>('labels', labelsCsv(served));
+  expect(labels).toMatchObject({ stored: 120, storedAt: expect.stringMatching(new RegExp(`^s3://${bucket}/${prefix}/labels/`)) });
+  await mlops('monitor', 'start', model, '--every', '1h', '--paused');
+  const monitored = await mlops<{ workflowId: string; result: MonitorResult }>('monitor', 'run', model, '--wait');
+  await mlops('monitor', 'stop', model);
+  const report = { ...monitored.result, workflowId: monitored.workflowId };
   expect(report.verdict).toBe('ok');
   const stored = await stack.monitoring.getReport(report.reportId);
   expect(stored?.report.performance).toMatchObject({ judged: true, metric: 'accuracy' });
