@@ -1,14 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
+import { payloadCodecFor } from '../../src/adapters';
 import type { ml, MonitorResult } from '../../src/domain';
 import { labelsCsv, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 import { newPayloadKey } from '../support/payload-keys';
 import { runCompiled, spawnCompiled, waitForOutput } from '../support/processes';
 import { freshPostgresDatabase } from '../support/postgres';
-import { createBucket, listKeys, s3Endpoint, s3Env } from '../support/s3';
+import { repoRoot, tempDir, weatherCsv } from '../support/paths';
+import { createBucket, listKeys, s3Client, s3Endpoint, s3Env } from '../support/s3';
 import { startStack, type TestStack } from '../support/stack';
 import { startTraffic } from '../support/traffic';
 
@@ -29,18 +33,26 @@ let bucket: string;
 let registryUrl: string;
 let rawClient: Client;
 let workers: ReturnType<typeof spawnCompiled>[] = [];
+/** Each process gets its own data dir, as on its own host: nothing may pass between them through local files. */
+const hosts = { control: tempDir('beyond-control'), training: tempDir('beyond-training'), cli: tempDir('beyond-cli') };
 
 beforeAll(async () => {
   endpoint = s3Endpoint();
   bucket = await createBucket(endpoint, 'beyond');
+  const s3 = s3Client(endpoint);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'datasets/weather.csv', Body: readFileSync(weatherCsv) }));
+  s3.destroy();
   registryUrl = await freshPostgresDatabase('beyond');
+  // The model server runs in this process (the stack's), with the stack's data dir.
   stack = await startStack('beyond', {
     MLOPS_REGISTRY_URL: registryUrl,
     ...s3Env(endpoint, bucket, prefix),
     MLOPS_PAYLOAD_KEYS: newPayloadKey('beyond-key'),
+    MLOPS_DATASET_ROOTS: `s3://${bucket}/datasets`,
   });
   // Two worker processes, as on two hosts: one polls the control queue, the other the training queue.
-  workers = ['control', 'training'].map((role) => spawnCompiled('src/workers/main.js', [], { ...stack.env, MLOPS_WORKER_ROLE: role }));
+  workers = (['control', 'training'] as const).map((role) =>
+    spawnCompiled('src/workers/main.js', [], { ...stack.env, MLOPS_WORKER_ROLE: role, MLOPS_DATA_DIR: hosts[role] }));
   await Promise.all(workers.map((w) => waitForOutput(w, 'worker started')));
   // What the Temporal server stores: a client without the codec.
   rawClient = new Client({ connection: stack.client.connection, namespace: stack.config.temporal.namespace });
@@ -67,6 +79,23 @@ async function rawHistory(workflowId: string): Promise<temporal.api.history.v1.I
 const historyBytes = (history: temporal.api.history.v1.IHistory): Buffer =>
   Buffer.from(temporal.api.history.v1.History.encode(temporal.api.history.v1.History.create(history)).finish());
 
+/** Every payload of a history, decrypted with the stack's keys, as text. */
+async function decodedPayloads(history: temporal.api.history.v1.IHistory): Promise<string> {
+  const payloads: temporal.api.common.v1.IPayload[] = [];
+  const walk = (node: unknown): void => {
+    if (node instanceof Uint8Array) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o['data'] instanceof Uint8Array && 'metadata' in o) payloads.push(o as temporal.api.common.v1.IPayload);
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(history);
+  const decoded = await payloadCodecFor(stack.config)!.decode(payloads);
+  return decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+}
+
 /** Activity type → the task queues it was scheduled on. */
 const queuesByActivity = (history: temporal.api.history.v1.IHistory): Record<string, string[]> => {
   const out: Record<string, string[]> = {};
@@ -82,13 +111,16 @@ const spec = (model: string) =>
   seattleSpec(
     model,
     { window: '1h', cooldown: '0s', performance: { metric: 'accuracy', maxDrop: 1, minLabels: 50 } },
-    { deployment: { strategy: 'canary', canary: { steps: [10, 100], bake: '2s' }, guards: quickGuards } },
+    {
+      dataset: { path: `s3://${bucket}/datasets/weather.csv`, format: 'csv', where: "location = 'Seattle'" },
+      deployment: { strategy: 'canary', canary: { steps: [10, 100], bake: '2s' }, guards: quickGuards },
+    },
   );
 
 /** The CLI as its own process, on the stack's settings (registry, blobs, keys); its JSON output parsed. */
 async function mlops<T>(...args: string[]): Promise<T> {
   // (The AWS SDK's advice to move to Node 22 goes to stderr, which runCompiled mixes into the output.)
-  const env = { ...stack.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = { ...stack.env, MLOPS_DATA_DIR: hosts.cli, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const { code, output } = await runCompiled('src/cli/main.js', [...args, '--json'], env);
   expect({ args, code, output }).toMatchObject({ args, code: 0 });
   return JSON.parse(output) as T;
@@ -122,7 +154,11 @@ test('lifecycle → approval → canary under traffic → monitor with labels, o
 
   // A monitor run over labelled predictions, driven through the CLI (labels, schedule, run now).
   const served = await serve(stack, model, await weatherRows('Seattle', 120, 200));
-  const labels = await mlops<{ storedAt: string; stored: number }>('labels', labelsCsv(served));
+  const labelsKey = `datasets/labels-${model}.csv`;
+  const s3 = s3Client(endpoint);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: labelsKey, Body: readFileSync(labelsCsv(served)) }));
+  s3.destroy();
+  const labels = await mlops<{ storedAt: string; stored: number }>('labels', `s3://${bucket}/${labelsKey}`);
   expect(labels).toMatchObject({ stored: 120, storedAt: expect.stringMatching(new RegExp(`^s3://${bucket}/${prefix}/labels/`)) });
   await mlops('monitor', 'start', model, '--every', '1h', '--paused');
   const monitored = await mlops<{ workflowId: string; result: MonitorResult }>('monitor', 'run', model, '--wait');
@@ -132,8 +168,8 @@ test('lifecycle → approval → canary under traffic → monitor with labels, o
   const stored = await stack.monitoring.getReport(report.reportId);
   expect(stored?.report.performance).toMatchObject({ judged: true, metric: 'accuracy' });
 
-  // Registry rows are in PostgreSQL, with s3:// URIs; no registry.db in the data dir.
-  expect(existsSync(stack.config.registryPath)).toBe(false);
+  // Registry rows are in PostgreSQL, with s3:// URIs; no registry.db in any process's data dir.
+  for (const dir of [stack.config.dataDir, ...Object.values(hosts)]) expect(existsSync(join(dir, 'registry.db'))).toBe(false);
   const versions = await sql<{ version: number; status: string; dataset_path: string; artifact_path: string }>(
     'SELECT version, status, dataset_path, artifact_path FROM model_versions WHERE model_name = $1 ORDER BY version',
     [model],
@@ -167,8 +203,13 @@ test('lifecycle → approval → canary under traffic → monitor with labels, o
   for (const id of [first.workflowId, second.workflowId, ...deploymentIds, report.workflowId]) {
     const bytes = historyBytes(await rawHistory(id));
     expect(bytes.includes('binary/encrypted')).toBe(true);
-    const found = [approver, comment, requestedBy, stack.config.dataDir].filter((text) => bytes.includes(text));
+    const found = [approver, comment, requestedBy].filter((text) => bytes.includes(text));
     expect({ workflow: id, plaintext: found }).toEqual({ workflow: id, plaintext: [] });
+    // Decrypted, the payloads name blobs by s3:// URI only: no path of any process's host.
+    const text = await decodedPayloads(await rawHistory(id));
+    const hostPaths = ['file://', repoRoot, stack.config.dataDir, ...Object.values(hosts)].filter((path) => text.includes(path));
+    expect({ workflow: id, hostPaths }).toEqual({ workflow: id, hostPaths: [] });
+    if (id === first.workflowId || id === second.workflowId) expect(text).toContain(`s3://${bucket}/${prefix}/snapshots/`);
   }
 
   // Training and evaluation ran on the training queue; everything else on the control queue.
