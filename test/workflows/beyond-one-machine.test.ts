@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
+import { pollUntil } from '../../src/client/poll';
 import { payloadCodecFor } from '../../src/adapters';
 import type { ml, MonitorResult } from '../../src/domain';
 import { labelsCsv, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
@@ -224,3 +225,39 @@ test('lifecycle → approval → canary under traffic → monitor with labels, o
     }
   }
 });
+
+/** The decrypted heartbeat of a run's pending training activity (heartbeat details are encrypted too). */
+async function trainingHeartbeat(workflowId: string): Promise<{ epoch?: number; checkpointPath?: string } | undefined> {
+  const pending = (await stack.client.workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];
+  const payload = pending.find((a) => a.activityType?.name === 'trainCandidate')?.heartbeatDetails?.payloads?.[0];
+  if (!payload) return undefined;
+  const [plain] = await payloadCodecFor(stack.config)!.decode([payload]);
+  return JSON.parse(Buffer.from(plain?.data ?? []).toString()) as { epoch?: number; checkpointPath?: string };
+}
+
+test('the training host dies mid-training: a training worker on another host resumes from the checkpoint in S3', async () => {
+  const model = uniqueModel('beyond-crash');
+  // Adam for a fixed, long run (tens of seconds) so the kill lands mid-training.
+  const training = { solver: 'adam' as const, epochs: 30_000, learningRate: 0.5, l2: 0.001, seed: 7, classWeight: 'none' as const };
+  const crashSpec = { ...spec(model), training: { ...spec(model).training, ...training } };
+  const run = await startLifecycle(stack.client, stack.config, { spec: crashSpec, requestedBy });
+  const beat = await pollUntil(() => trainingHeartbeat(run.workflowId), (b) => Boolean(b?.checkpointPath), {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+    timeoutMessage: (b) => `no checkpoint heartbeated by ${run.workflowId} (last: ${JSON.stringify(b)})`,
+  });
+  expect(beat?.checkpointPath).toMatch(new RegExp(`^s3://${bucket}/${prefix}/artifacts/${model}/checkpoints/`));
+  expect(beat?.epoch).toBeLessThan(training.epochs);
+  const trainer = workers[1]!;
+  trainer.child.kill('SIGKILL');
+  await trainer.exited;
+
+  // A new training host: its own empty data dir, so the checkpoint can only come from the bucket.
+  const replacement = spawnCompiled('src/workers/main.js', [], { ...stack.env, MLOPS_WORKER_ROLE: 'training', MLOPS_DATA_DIR: tempDir('beyond-training-2') });
+  workers.push(replacement);
+  await waitForStage(stack.client, run.workflowId, ['awaiting-approval'], 480_000);
+  expect(replacement.output()).toMatch(/resuming training from checkpoint/);
+  await mlops('approve', run.workflowId, '--as', approver, '--comment', comment);
+  expect(await run.handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
+  expect(await sql('SELECT version FROM model_versions WHERE model_name = $1', [model])).toEqual([{ version: 1 }]);
+}, 600_000);
