@@ -4,10 +4,10 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
-import { sendDecision, startLifecycle, waitForStage } from '../../src/client';
+import { lifecycleHandle, sendDecision, startLifecycle, waitForStage } from '../../src/client';
 import { pollUntil } from '../../src/client/poll';
 import { payloadCodecFor } from '../../src/adapters';
-import type { ml, MonitorResult } from '../../src/domain';
+import { retrainWorkflowId, type ml, type MonitorResult } from '../../src/domain';
 import { labelsCsv, seattleSpec, serve, uniqueModel, weatherRows } from '../support/monitoring';
 import { newPayloadKey } from '../support/payload-keys';
 import { runCompiled, spawnCompiled, waitForOutput } from '../support/processes';
@@ -127,6 +127,15 @@ async function mlops<T>(...args: string[]): Promise<T> {
   return JSON.parse(output) as T;
 }
 
+/** The true labels of served predictions as a CSV object in the bucket (the operator's file); its s3:// URI. */
+async function labelsInBucket(model: string, served: Parameters<typeof labelsCsv>[0]): Promise<string> {
+  const key = `datasets/labels-${model}.csv`;
+  const s3 = s3Client(endpoint);
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(labelsCsv(served)) }));
+  s3.destroy();
+  return `s3://${bucket}/${key}`;
+}
+
 /** A release approved with a comment: the first through the client API, the second through the CLI. */
 async function approvedRelease(model: string, through: 'api' | 'cli') {
   const run = await startLifecycle(stack.client, stack.config, { spec: spec(model), requestedBy });
@@ -156,11 +165,7 @@ test('lifecycle → approval → canary under traffic → labelled monitor run, 
 
   // A monitor run over labelled predictions, driven through the CLI (labels, schedule, run now).
   const served = await serve(stack, model, await weatherRows('Seattle', 120, 200));
-  const labelsKey = `datasets/labels-${model}.csv`;
-  const s3 = s3Client(endpoint);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: labelsKey, Body: readFileSync(labelsCsv(served)) }));
-  s3.destroy();
-  const labels = await mlops<{ storedAt: string; stored: number }>('labels', `s3://${bucket}/${labelsKey}`);
+  const labels = await mlops<{ storedAt: string; stored: number }>('labels', await labelsInBucket(model, served));
   expect(labels.stored).toBe(120);
   expect(labels.storedAt).toMatch(new RegExp(`^s3://${bucket}/${prefix}/labels/`));
   await mlops('monitor', 'start', model, '--every', '1h', '--paused');
@@ -271,3 +276,31 @@ test('training host killed mid-training: a worker on another host resumes from t
   expect(await run.handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
   expect(await sql('SELECT version FROM model_versions WHERE model_name = $1', [model])).toEqual([{ version: 1 }]);
 }, 600_000);
+
+test('drift: the monitor retrain builds its data on the control host and trains on the training host', async () => {
+  const model = uniqueModel('beyond-drift');
+  const retrain = { enabled: true, labelledWindow: '1h' };
+  const performance = { metric: 'accuracy' as const, maxDrop: 1, minLabels: 100 };
+  const monitoring = { window: '1h', cooldown: '0s', retrain, performance };
+  const driftSpec = seattleSpec(model, monitoring, { dataset: spec(model).dataset });
+  const run = await startLifecycle(stack.client, stack.config, { spec: driftSpec, requestedBy });
+  await waitForStage(stack.client, run.workflowId, ['awaiting-approval']);
+  await mlops('approve', run.workflowId, '--as', approver);
+  expect(await run.handle.result()).toMatchObject({ outcome: 'deployed', version: 1 });
+
+  const served = await serve(stack, model, await weatherRows('New York', 200));
+  await mlops('labels', await labelsInBucket(model, served));
+  await mlops('monitor', 'start', model, '--every', '1h', '--paused');
+  const monitored = await mlops<{ result: MonitorResult }>('monitor', 'run', model, '--wait');
+  await mlops('monitor', 'stop', model);
+  expect(monitored.result)
+    .toMatchObject({ verdict: 'drift', retrain: { action: 'started', workflowId: retrainWorkflowId(model) } });
+
+  const child = await waitForStage(stack.client, retrainWorkflowId(model), ['awaiting-approval']);
+  expect(child.dataset?.sourcePath).toMatch(new RegExp(`^s3://${bucket}/${prefix}/retrain/${model}/.+\\.parquet$`));
+  expect(child.dataset?.rowCount).toBe((await stack.registry.getVersion(model, 1)).datasetRows + 200);
+  const queues = queuesByActivity(await rawHistory(retrainWorkflowId(model)));
+  expect(queues['trainCandidate']).toEqual([stack.config.temporal.builtinTrainingTaskQueue]);
+  await mlops('reject', retrainWorkflowId(model), '--as', approver);
+  await lifecycleHandle(stack.client, retrainWorkflowId(model)).result().catch(() => undefined);
+});
