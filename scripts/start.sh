@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: the stack in the foreground for use with the Web UI — Temporal dev server, a worker and the
-# model server. Ctrl-C stops the worker and the model server (the Temporal server keeps its history).
+# `npm start`: the stack in the foreground for use with the Web UI — Temporal dev server, a worker, the model
+# server and the Python training worker (external trainers; `MLOPS_START_PYTHON_TRAINER=false` leaves it out and
+# skips its one-time venv install). Ctrl-C stops them (the Temporal server keeps its history).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,6 +13,13 @@ node dist/src/serving/main.js &
 server=$!
 node dist/src/workers/main.js &
 worker=$!
-trap 'kill $worker $server 2>/dev/null; wait' INT TERM EXIT
-echo "[start] worker, model server (http://127.0.0.1:${MLOPS_SERVER_PORT:-8700}) and Temporal UI (http://localhost:8233) are up; Ctrl-C to stop" >&2
-wait -n $worker $server
+trainer=""
+if [[ "${MLOPS_START_PYTHON_TRAINER:-true}" == "true" ]]; then
+  python="$("$root/scripts/ensure-python-trainer.sh")"
+  PYTHONPATH="$root/trainers/python" MLOPS_TRAINER_PATH="${MLOPS_TRAINER_PATH:-$root/examples/trainers}" \
+    "$python" -m mlops_trainer.worker &
+  trainer=$!
+fi
+trap 'kill $worker $server $trainer 2>/dev/null; wait' INT TERM EXIT
+echo "[start] worker, ${trainer:+Python training worker, }model server (http://127.0.0.1:${MLOPS_SERVER_PORT:-8700}) and Temporal UI (http://localhost:8233) are up; Ctrl-C to stop" >&2
+wait -n $worker $server $trainer
