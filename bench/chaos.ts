@@ -18,6 +18,7 @@ import { pause } from '../src/client/poll';
 import { stageAttribute } from '../src/workflows/search-attributes';
 import { SupervisedProcess } from './chaos-processes';
 import { duplicateReport } from './chaos-report';
+import { weatherSpec } from '../test/support/specs';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -227,20 +228,7 @@ function observeProgress(run: RunRecord, historyLength: number, stage: string): 
 }
 
 function chaosSpec(model: string): ModelSpecInput {
-  return {
-    name: model,
-    dataset: { path: join(root, 'node_modules/vega-datasets/data/weather.csv'), format: 'csv' },
-    target: { name: 'weather' },
-    features: [
-      { name: 'location', type: 'categorical', categories: ['Seattle', 'New York'] },
-      { name: 'precipitation', type: 'numeric', min: 0, max: 500 },
-      { name: 'temp_max', type: 'numeric', min: -50, max: 60 },
-      { name: 'temp_min', type: 'numeric', min: -60, max: 50 },
-      { name: 'wind', type: 'numeric', min: 0, max: 100 },
-    ],
-    training: { maxIterations: 100 },
-    thresholds: { minAccuracy: 0.5 },
-  };
+  return weatherSpec({ name: model, training: { maxIterations: 100 } });
 }
 
 function summarize(

@@ -17,7 +17,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { openRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
-import { modelSpecSchema, parseConfig } from '../src/domain';
+import { parseConfig } from '../src/domain';
+import { flightsStatusSpec } from './flights-status-spec';
 import { createLifecycleWorker, openActivityDeps } from '../src/workers';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -93,19 +94,10 @@ async function main(): Promise<void> {
   });
   const client = new Client({ connection: await Connection.connect({ address }) });
 
-  const spec = modelSpecSchema.parse({
-    name: 'flights-status-sklearn',
-    dataset: { path: dataset, format: 'parquet' },
-    target: { name: 'status' },
-    features: [
-      { name: 'distance', type: 'numeric', min: 0, max: 10_000 },
-      { name: 'hour', type: 'numeric', min: 0, max: 24 },
-      { name: 'origin', type: 'categorical' },
-      { name: 'destination', type: 'categorical' },
-    ],
-    minRows: 1000,
-    training: { trainer: 'sklearn', estimator: 'sklearn.linear_model.LogisticRegression', params: { max_iter: 200 } },
-    thresholds: { minAccuracy: 0.5 },
+  const spec = flightsStatusSpec('flights-status-sklearn', dataset, {
+    trainer: 'sklearn',
+    estimator: 'sklearn.linear_model.LogisticRegression',
+    params: { max_iter: 200 },
   });
   const cpuBefore = cpuSeconds(pythonWorker.pid);
   const { workflowId, handle } = await startLifecycle(client, config, { spec, requestedBy: 'bench' });
@@ -146,7 +138,7 @@ async function main(): Promise<void> {
   pythonWorker.stop();
   worker.shutdown();
   await running;
-  close();
+  await close();
   await registry.close();
   process.exit(0);
 }

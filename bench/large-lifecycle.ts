@@ -14,7 +14,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { openRegistry } from '../src/adapters';
 import { sendDecision, startLifecycle, waitForStage } from '../src/client';
-import { metricValue, modelSpecSchema, parseConfig, type BuiltinTraining } from '../src/domain';
+import { metricValue, parseConfig, type BuiltinTraining } from '../src/domain';
+import { flightsStatusSpec } from './flights-status-spec';
 import { splitFrame, trainOnFrame } from '../src/domain/ml';
 import { createLifecycleWorker, openActivityDeps } from '../src/workers';
 
@@ -49,19 +50,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address }) });
 
-  const spec = modelSpecSchema.parse({
-    name: 'flights-status',
-    dataset: { path: dataset, format: 'parquet' },
-    target: { name: 'status' },
-    features: [
-      { name: 'distance', type: 'numeric', min: 0, max: 10_000 },
-      { name: 'hour', type: 'numeric', min: 0, max: 24 },
-      { name: 'origin', type: 'categorical' },
-      { name: 'destination', type: 'categorical' },
-    ],
-    minRows: 1000,
-    thresholds: { minAccuracy: 0.5 },
-  });
+  const spec = flightsStatusSpec('flights-status', dataset);
   const t0 = Date.now();
   const { workflowId, handle } = await startLifecycle(client, config, { spec, requestedBy: 'bench' });
   const status = await waitForStage(client, workflowId, ['awaiting-approval', 'failed', 'not-blessed'], 1_800_000);
@@ -104,7 +93,7 @@ async function main(): Promise<void> {
 
   worker.shutdown();
   await running;
-  close();
+  await close();
   await registry.close();
   process.exit(0);
 }

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await running;
   await app.close();
-  close();
+  await close();
   await registry.close();
   process.exit(0);
 }

@@ -214,7 +214,7 @@ export class ConfigError extends Error {
 }
 
 /** A connection URL fit for messages and logs: its password replaced by `***`. */
-export const hidePassword = (url: string): string => url.replace(/^([a-z]+:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+export const hidePassword = (url: string): string => url.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@');
 
 /** `join` without node:path, so this module stays pure. */
 const joinPath = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
@@ -329,7 +329,7 @@ function describeValue(name: string, env: Record<string, string | undefined>): s
   const value = env[name];
   if (value === undefined) return 'nothing';
   if (secretSetting.test(name)) return `a hidden value of ${value.length} characters`;
-  return JSON.stringify(value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@'));
+  return JSON.stringify(hidePassword(value));
 }
 
 function encryptionConfig(list: string | undefined, keysFile: string | undefined, currentKeyId: string | undefined) {

@@ -19,42 +19,47 @@ interface WorkerOptions {
   role?: WorkerRole;
 }
 
-/** Heartbeats carry training checkpoints: flush them every 2 s rather than at 0.8 × the heartbeat timeout. */
-const heartbeatThrottle = { maxHeartbeatThrottleInterval: '2s', defaultHeartbeatThrottleInterval: '2s' } as const;
+type Activities = ReturnType<typeof createActivities>;
+
+/** What both queues' workers share: connection, namespace, payload codec, heartbeat flushing. */
+function sharedOptions(options: WorkerOptions) {
+  return {
+    connection: options.connection,
+    namespace: options.config.temporal.namespace,
+    dataConverter: dataConverterFor(options.config), // payload encryption when configured (docs/security.md)
+    // Heartbeats carry training checkpoints: flush them every 2 s rather than at 0.8 × the heartbeat timeout.
+    maxHeartbeatThrottleInterval: '2s',
+    defaultHeartbeatThrottleInterval: '2s',
+  } as const;
+}
+type SharedOptions = ReturnType<typeof sharedOptions>;
 
 /**
  * The control queue: every workflow and every activity. Training activities stay registered here because
  * runs recorded before the training queue existed (and foreign clients' runs) schedule them on this queue.
  */
-function createControlWorker(options: WorkerOptions): Promise<Worker> {
+function createControlWorker(options: WorkerOptions, shared: SharedOptions, activities: Activities): Promise<Worker> {
   const { config } = options;
   return Worker.create({
-    connection: options.connection,
-    namespace: config.temporal.namespace,
+    ...shared,
     taskQueue: config.temporal.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.deps),
-    dataConverter: dataConverterFor(options.config), // payload encryption when configured (docs/security.md)
+    activities,
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
-    ...heartbeatThrottle,
   });
 }
 
 /** The built-in training queue: activities only (no workflow code), a few at a time on a small machine. */
-function createTrainingWorker(options: WorkerOptions): Promise<Worker> {
+function createTrainingWorker(options: WorkerOptions, shared: SharedOptions, all: Activities): Promise<Worker> {
   const { config } = options;
-  const all = createActivities(options.deps);
   return Worker.create({
-    connection: options.connection,
-    namespace: config.temporal.namespace,
+    ...shared,
     taskQueue: config.temporal.builtinTrainingTaskQueue,
     activities: Object.fromEntries(trainingActivityNames.map((name) => [name, all[name]])),
-    dataConverter: dataConverterFor(config),
     ...(options.identity ? { identity: `${options.identity}/training` } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxTrainingActivities,
-    ...heartbeatThrottle,
   });
 }
 
@@ -96,8 +101,11 @@ function group(workers: Worker[]): LifecycleWorkers {
  */
 export async function createLifecycleWorker(options: WorkerOptions): Promise<LifecycleWorkers> {
   const role = options.role ?? options.config.worker.role;
+  // Built once per process and shared by both queues' workers.
+  const activities = createActivities(options.deps);
+  const shared = sharedOptions(options);
   const workers: Worker[] = [];
-  if (role !== 'training') workers.push(await createControlWorker(options));
-  if (role !== 'control') workers.push(await createTrainingWorker(options));
+  if (role !== 'training') workers.push(await createControlWorker(options, shared, activities));
+  if (role !== 'control') workers.push(await createTrainingWorker(options, shared, activities));
   return group(workers);
 }
