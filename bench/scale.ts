@@ -18,6 +18,7 @@ import { startLifecycle } from '../src/client';
 import { modelSpecSchema, parseConfig } from '../src/domain';
 import { decideUpdate } from '../src/workflows/messages';
 import { quantile } from './history-gaps';
+import { CpuMeter, devServerPid } from './process-cpu';
 
 const ROOT = resolve(__dirname, '..', '..');
 const [mode = 'throughput', nArg = '100'] = process.argv.slice(2);
@@ -25,9 +26,14 @@ const N = Number(nArg);
 const address = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7277';
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
-function startProcess(entry: string, env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; ms: number }> {
+function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  ready: string,
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -50,6 +56,19 @@ function usage(pid: number): { rssMb: number; cpuSeconds: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+}
+
+/** SIGTERM, so a worker run under `--cpu-prof` (BENCH_WORKER_NODE_ARGS) writes its profile; SIGKILL after 20 s. */
+function stopGracefully(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 const pct = (v: number[]) => `p50 ${quantile(v, 0.5).toFixed(0)} ms, p95 ${quantile(v, 0.95).toFixed(0)} ms, p99 ${quantile(v, 0.99).toFixed(0)} ms`;
@@ -75,7 +94,10 @@ async function main(): Promise<void> {
   };
   const config = parseConfig(env);
   const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
-  let worker = await startProcess('src/workers/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'worker started');
+  // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const workerNodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info' };
+  let worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const spec = (name: string) =>
     modelSpecSchema.parse({
@@ -121,6 +143,14 @@ async function main(): Promise<void> {
         activities: { noop: async (step: number) => step },
       });
       const bareRunning = bareWorker.run();
+      // CPU per workflow of each process (the bench process runs the client, the approvals and the bare worker).
+      const meter = new CpuMeter({
+        'dev server': { pid: devServerPid(ROOT, address), tree: true },
+        worker: { pid: worker.child.pid },
+        'model server': { pid: server.child.pid },
+        'bench (client)': { pid: process.pid },
+      });
+      let cpuBefore = meter.snapshot();
       const bare: number[] = [];
       let t0 = performance.now();
       await Promise.all(Array.from({ length: N }, async (_, i) => {
@@ -130,11 +160,13 @@ async function main(): Promise<void> {
         bare.push(performance.now() - s);
       }));
       const bareRate = N / ((performance.now() - t0) / 1000);
+      const bareCpu = meter.perUnit(cpuBefore, N);
       bareWorker.shutdown();
       await bareRunning;
 
       const ends: number[] = [];
       const ids = new Set<string>();
+      cpuBefore = meter.snapshot();
       t0 = performance.now();
       const handles = await Promise.all(Array.from({ length: N }, async (_, i) => {
         const started = await startLifecycle(client, config, { spec: spec(`scale-${i}`), requestedBy: 'bench' });
@@ -148,10 +180,13 @@ async function main(): Promise<void> {
       }));
       await approving;
       const rate = N / ((performance.now() - t0) / 1000);
+      const lifecycleCpu = meter.perUnit(cpuBefore, N);
       say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}`);
       say(`  bare workflow + 1 no-op activity: ${bareRate.toFixed(1)} workflows/s; end to end ${pct(bare)}`);
       say(`  lifecycle (7 activities, Update approval, direct deployment child): ${rate.toFixed(1)} lifecycles/s; end to end ${pct(ends)}`);
       say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bareRate).toFixed(3)}`);
+      say(`  CPU per bare workflow (ms, user + system): ${bareCpu}`);
+      say(`  CPU per lifecycle (ms, user + system):     ${lifecycleCpu}`);
       // Where the time went: per activity type, queue wait (scheduled → started) and execution (started → completed).
       const byType = new Map<string, { wait: number[]; run: number[] }>();
       const ms = (t: unknown) => {
@@ -197,7 +232,7 @@ async function main(): Promise<void> {
       const after = usage(worker.child.pid as number);
       say(`  worker idle over 10 s: CPU ${(((after.cpuSeconds - before.cpuSeconds) / 10) * 100).toFixed(1)} %, RSS ${after.rssMb.toFixed(0)} MB (cache ${config.worker.maxCachedWorkflows ?? 'SDK default'})`);
       worker.child.kill('SIGKILL');
-      worker = await startProcess('src/workers/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'worker started');
+      worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
       say(`  worker restart with ${N} open runs: "worker started" after ${worker.ms.toFixed(0)} ms`);
       const sample = [...ids].slice(0, Math.min(100, N));
       const latencies: number[] = [];
@@ -211,7 +246,7 @@ async function main(): Promise<void> {
       say(`  worker RSS after those approvals: ${rest.rssMb.toFixed(0)} MB`);
     }
   } finally {
-    worker.child.kill('SIGKILL');
+    await stopGracefully(worker.child);
     server.child.kill('SIGKILL');
   }
   process.exit(0);
