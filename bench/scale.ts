@@ -7,6 +7,12 @@
  *   parked N     — N lifecycles parked at the approval gate: worker RSS and CPU while idle, a worker restart's
  *                  time to "worker started", and the latency of approving a sample (Update round trip) after it.
  * Usage: bash bench/scale.sh throughput 100 | parked 1000     (a benchmark: it asserts nothing)
+ *
+ * Where the CPU goes (throughput): both phases print the CPU per workflow of each process — dev server (with its
+ * children), worker, model server, this process (client, approver, the bare phase's in-process worker) — read
+ * from /proc, because on 2 shared cores the ratio is set by CPU per workflow, not by any one step's latency.
+ * To profile the worker: BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (it is stopped with
+ * SIGTERM so the profile is written; two files: the main thread, and the workflow thread).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
