@@ -1,4 +1,4 @@
-import type { PredictionRecord, PredictionSink } from '../domain';
+import { scoredRecords, type PredictionRecord, type PredictionSink, type ScoredRequest } from '../domain';
 
 /** An in-memory sink keeping the newest `capacity` records; for tests and for a quick look at live traffic. */
 export class PredictionRing implements PredictionSink {
@@ -11,6 +11,10 @@ export class PredictionRing implements PredictionSink {
 
   record(p: PredictionRecord): void {
     this.buffer[this.written++ % this.capacity] = p;
+  }
+
+  recordScored(s: ScoredRequest): void {
+    for (const p of scoredRecords(s)) this.record(p);
   }
 
   /** The records held, oldest first. */
