@@ -14,6 +14,11 @@ export interface PredictionLogOptions {
   readonly flushMs: number;
   /** Also write as soon as this many records are buffered. */
   readonly maxBuffered?: number;
+  /**
+   * Records recorded but not yet taken up by the writer thread beyond which `backpressure()` makes the server
+   * wait before answering: under a sustained overload answers slow down instead of memory growing without end.
+   */
+  readonly maxBacklog?: number;
   readonly logger?: Logger;
   /**
    * A remote blob store (S3) the written files are copied to (`predictions/<model>/<file>`), after each
@@ -35,6 +40,10 @@ export class FilePredictionLog implements PredictionSink {
   private readonly timer: NodeJS.Timeout;
   private readonly writerId = `${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly maxBuffered: number;
+  private readonly maxBacklog: number;
+  /** Records handed to the writer thread that it has not answered for yet. */
+  private unanswered = 0;
+  private drainWaiters: (() => void)[] = [];
   private written = 0;
   /** The writer thread, started with the first write; replaced if it ever dies. */
   private thread: Worker | null = null;
@@ -48,6 +57,7 @@ export class FilePredictionLog implements PredictionSink {
     private readonly options: PredictionLogOptions,
   ) {
     this.maxBuffered = options.maxBuffered ?? 5000;
+    this.maxBacklog = options.maxBacklog ?? 50_000;
     this.timer = setInterval(() => void this.flush().catch(() => undefined), options.flushMs);
     this.timer.unref();
   }
@@ -62,6 +72,12 @@ export class FilePredictionLog implements PredictionSink {
     this.filled(s.rows.length);
   }
 
+  /** Null while the writer keeps up; otherwise resolves once it has caught up to half the allowed backlog. */
+  backpressure(): Promise<void> | null {
+    if (this.encoder.records + this.unanswered < this.maxBacklog) return null;
+    return new Promise((resolvePromise) => this.drainWaiters.push(resolvePromise));
+  }
+
   /** Writes everything recorded so far; resolves when it is on disk (rejects if the write failed). */
   flush(): Promise<void> {
     const next = this.chain.then(() => this.writeBuffered());
@@ -71,6 +87,7 @@ export class FilePredictionLog implements PredictionSink {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.releaseWaiters();
     try {
       await this.flush();
     } finally {
@@ -113,14 +130,26 @@ export class FilePredictionLog implements PredictionSink {
     return thread;
   }
 
-  private send(chunk: Buffer | null): Promise<WriteReply> {
+  private async send(chunk: Buffer | null, records: number): Promise<WriteReply> {
     const thread = this.writerThread();
     const request: WriteRequest = { id: this.nextId++, chunk };
-    return new Promise((resolvePromise, reject) => {
-      this.replies.set(request.id, { resolve: resolvePromise, reject });
-      // The chunk's memory moves to the writer thread (no copy); the encoder already writes into a new one.
-      thread.postMessage(request, chunk ? [chunk.buffer as ArrayBuffer] : []);
-    });
+    this.unanswered += records;
+    try {
+      return await new Promise<WriteReply>((resolvePromise, reject) => {
+        this.replies.set(request.id, { resolve: resolvePromise, reject });
+        // The chunk's memory moves to the writer thread (no copy); the encoder already writes into a new one.
+        thread.postMessage(request, chunk ? [chunk.buffer as ArrayBuffer] : []);
+      });
+    } finally {
+      this.unanswered -= records;
+      if (this.encoder.records + this.unanswered < this.maxBacklog / 2) this.releaseWaiters();
+    }
+  }
+
+  private releaseWaiters(): void {
+    const waiting = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolveWaiter of waiting) resolveWaiter();
   }
 
   /** Copies every file written since its last upload to the blob store; a failed one is tried again next flush. */
@@ -134,9 +163,10 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private async writeBuffered(): Promise<void> {
+    const records = this.encoder.records;
     const chunk = this.encoder.isEmpty ? null : this.encoder.take();
     if (chunk || this.thread) {
-      const reply = await this.send(chunk);
+      const reply = await this.send(chunk, records);
       this.written += reply.written;
       if (this.options.upload) for (const path of reply.files) this.unpublished.set(path, `predictions/${relative(resolve(this.dir), path)}`);
       if (reply.error) {

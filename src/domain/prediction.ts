@@ -63,6 +63,11 @@ export interface PredictionSink {
   record(p: PredictionRecord): void;
   /** All rows of one request in one call: the model server's hot path (no record object per row). */
   recordScored(s: ScoredRequest): void;
+  /**
+   * Null while the sink keeps up; otherwise a promise the server awaits before answering, so a sustained overload
+   * slows answers down rather than letting unwritten records pile up in memory.
+   */
+  backpressure(): Promise<void> | null;
   flush(): Promise<void>;
 }
 
@@ -70,5 +75,6 @@ export interface PredictionSink {
 export const noopPredictionSink: PredictionSink = {
   record() {},
   recordScored() {},
+  backpressure: () => null,
   flush: async () => {},
 };

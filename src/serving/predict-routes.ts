@@ -131,6 +131,9 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
       const hint = single ? 'expected {"instance": {<feature>: value, …}}' : `expected {"instances": [{<feature>: value, …}, …]} with 1..${MAX_BATCH} rows, or {"instance": {…}}`;
       return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.features });
     }
+    // An overloaded prediction log holds the request here rather than buffer without end (null: no wait).
+    const behind = sink.backpressure();
+    if (behind) await behind;
     const valid = (parsed?.data ?? body) as { instance: Row } | { instances: Row[] };
     const rows: Row[] = 'instance' in valid ? [valid.instance] : valid.instances;
     if ('kind' in served.model) {

@@ -24,5 +24,9 @@ export class PredictionRing implements PredictionSink {
     return Array.from({ length: n }, (_, i) => this.buffer[(start + i) % this.capacity] as PredictionRecord);
   }
 
+  backpressure(): null {
+    return null;
+  }
+
   async flush(): Promise<void> {}
 }

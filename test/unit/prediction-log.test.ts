@@ -66,3 +66,21 @@ test('a failed write keeps its records for the next flush; nothing is lost or to
   expect(lines('weather').map((l) => (JSON.parse(l) as PredictionRecord).requestId)).toEqual(Array.from({ length: 60 }, (_, i) => `req-${i}`));
   expect(lines('other')).toHaveLength(1);
 });
+
+test('backpressure: past its backlog the log asks the server to wait, and lets it go once the writer caught up', async () => {
+  const d = dirs();
+  const log = new FilePredictionLog(d.predictionLogDir, { flushMs: 60_000, maxBuffered: 1_000_000, maxBacklog: 100 });
+  for (let i = 0; i < 99; i++) log.record(record(i, '2026-11-22T12:00:00.000Z'));
+  expect(log.backpressure()).toBeNull();
+  log.record(record(99, '2026-11-22T12:00:00.000Z'));
+  const waiting = log.backpressure();
+  expect(waiting).not.toBeNull();
+  let released = false;
+  void waiting?.then(() => (released = true));
+  await log.flush();
+  await waiting;
+  expect(released).toBe(true);
+  expect(log.backpressure()).toBeNull();
+  expect(log.writtenCount).toBe(100);
+  await log.close();
+});
