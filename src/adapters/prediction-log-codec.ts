@@ -40,6 +40,11 @@ export class ChunkEncoder {
     return this.off === 0;
   }
 
+  /** Bytes written into this chunk so far. */
+  get bytes(): number {
+    return this.off;
+  }
+
   /** The chunk written so far, as its own ArrayBuffer-backed Buffer (transferable); the encoder starts afresh. */
   take(): Buffer {
     const chunk = this.buf.subarray(0, this.off);

@@ -15,10 +15,11 @@ export interface PredictionLogOptions {
   /** Also write as soon as this many records are buffered. */
   readonly maxBuffered?: number;
   /**
-   * Records recorded but not yet taken up by the writer thread beyond which `backpressure()` makes the server
-   * wait before answering: under a sustained overload answers slow down instead of memory growing without end.
+   * Bytes of records (binary, as encoded) not yet taken up by the writer thread beyond which `backpressure()`
+   * makes the server wait before answering (default 64 MiB): bursts are absorbed, a sustained overload slows
+   * answers down instead of growing memory without end.
    */
-  readonly maxBacklog?: number;
+  readonly maxBacklogBytes?: number;
   readonly logger?: Logger;
   /**
    * A remote blob store (S3) the written files are copied to (`predictions/<model>/<file>`), after each
@@ -40,8 +41,8 @@ export class FilePredictionLog implements PredictionSink {
   private readonly timer: NodeJS.Timeout;
   private readonly writerId = `${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly maxBuffered: number;
-  private readonly maxBacklog: number;
-  /** Records handed to the writer thread that it has not answered for yet. */
+  private readonly maxBacklogBytes: number;
+  /** Bytes of records handed to the writer thread that it has not answered for yet. */
   private unanswered = 0;
   private drainWaiters: (() => void)[] = [];
   private written = 0;
@@ -57,7 +58,7 @@ export class FilePredictionLog implements PredictionSink {
     private readonly options: PredictionLogOptions,
   ) {
     this.maxBuffered = options.maxBuffered ?? 5000;
-    this.maxBacklog = options.maxBacklog ?? 50_000;
+    this.maxBacklogBytes = options.maxBacklogBytes ?? 64 * 1024 * 1024;
     this.timer = setInterval(() => void this.flush().catch(() => undefined), options.flushMs);
     this.timer.unref();
   }
@@ -74,7 +75,7 @@ export class FilePredictionLog implements PredictionSink {
 
   /** Null while the writer keeps up; otherwise resolves once it has caught up to half the allowed backlog. */
   backpressure(): Promise<void> | null {
-    if (this.encoder.records + this.unanswered < this.maxBacklog) return null;
+    if (this.backlogBytes() < this.maxBacklogBytes) return null;
     return new Promise((resolvePromise) => this.drainWaiters.push(resolvePromise));
   }
 
@@ -130,10 +131,15 @@ export class FilePredictionLog implements PredictionSink {
     return thread;
   }
 
-  private async send(chunk: Buffer | null, records: number): Promise<WriteReply> {
+  private backlogBytes(): number {
+    return this.encoder.bytes + this.unanswered;
+  }
+
+  private async send(chunk: Buffer | null): Promise<WriteReply> {
     const thread = this.writerThread();
     const request: WriteRequest = { id: this.nextId++, chunk };
-    this.unanswered += records;
+    const bytes = chunk?.length ?? 0;
+    this.unanswered += bytes;
     try {
       return await new Promise<WriteReply>((resolvePromise, reject) => {
         this.replies.set(request.id, { resolve: resolvePromise, reject });
@@ -141,8 +147,8 @@ export class FilePredictionLog implements PredictionSink {
         thread.postMessage(request, chunk ? [chunk.buffer as ArrayBuffer] : []);
       });
     } finally {
-      this.unanswered -= records;
-      if (this.encoder.records + this.unanswered < this.maxBacklog / 2) this.releaseWaiters();
+      this.unanswered -= bytes;
+      if (this.backlogBytes() < this.maxBacklogBytes / 2) this.releaseWaiters();
     }
   }
 
@@ -163,10 +169,9 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private async writeBuffered(): Promise<void> {
-    const records = this.encoder.records;
     const chunk = this.encoder.isEmpty ? null : this.encoder.take();
     if (chunk || this.thread) {
-      const reply = await this.send(chunk, records);
+      const reply = await this.send(chunk);
       this.written += reply.written;
       if (this.options.upload) for (const path of reply.files) this.unpublished.set(path, `predictions/${relative(resolve(this.dir), path)}`);
       if (reply.error) {
