@@ -5,7 +5,7 @@
  *   node dist/bench/serving-bench.js [--duration 10] [--swap-every-ms 500] [--skip-fastapi] [--cpu-prof-dir DIR] [--port-base 8813] [--rounds 6] [--round-seconds 2]
  */
 import autocannon from 'autocannon';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ArtifactStore, openRegistry } from '../src/adapters';
@@ -50,9 +50,20 @@ interface Measured {
   readonly non2xx: number;
   readonly errors: number;
   readonly swaps?: number;
+  /** CPU time (user + system) the serving process spent per answered request. */
+  readonly serverCpuUsPerRequest: number;
 }
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc. On 2 shared cores req/s moves with whatever else
+ * runs; the server's CPU per request does not, so it is the figure to compare code changes by.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 /** One autocannon run; latencies are collected from its response events (float ms: its histogram keeps whole ms). */
 function load(url: string, body: unknown, seconds: number): Promise<{ result: autocannon.Result; latencies: number[] }> {
@@ -70,11 +81,19 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 }
 
-async function measure(name: string, url: string, body: unknown, during?: (stop: () => boolean) => Promise<number>): Promise<Measured> {
+const predictUrl = (port: number) => `http://127.0.0.1:${port}/v1/models/${MODEL}/predict`;
+/** Process id of the server listening on each port, for its CPU time. */
+const serverPids = new Map<number, number>();
+
+async function measure(name: string, port: number, body: unknown, during?: (stop: () => boolean) => Promise<number>): Promise<Measured> {
+  const url = predictUrl(port);
+  const server = serverPids.get(port) as number;
   await load(url, body, 2); // warm-up (JIT, connection pools), discarded
   let finished = false;
   const side = during?.(() => finished);
+  const cpuBefore = cpuSeconds(server);
   const { result: r, latencies } = await load(url, body, DURATION_S);
+  const serverCpuUsPerRequest = ((cpuSeconds(server) - cpuBefore) * 1e6) / r.requests.total;
   finished = true;
   const swaps = side ? await side : undefined;
   latencies.sort((a, b) => a - b);
@@ -87,25 +106,33 @@ async function measure(name: string, url: string, body: unknown, during?: (stop:
     non2xx: r.non2xx,
     errors: r.errors,
     ...(swaps !== undefined ? { swaps } : {}),
+    serverCpuUsPerRequest,
   };
-  say(`  ${name.padEnd(42)} ${m.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms.toFixed(2).padStart(6)} ms  p99 ${m.p99Ms.toFixed(2).padStart(6)} ms  non-2xx ${m.non2xx}  errors ${m.errors}${swaps !== undefined ? `  swaps ${swaps}` : ''}`);
+  say(`  ${name.padEnd(42)} ${m.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms.toFixed(2).padStart(6)} ms  p99 ${m.p99Ms.toFixed(2).padStart(6)} ms  cpu ${m.serverCpuUsPerRequest.toFixed(0).padStart(4)} µs/req  non-2xx ${m.non2xx}  errors ${m.errors}${swaps !== undefined ? `  swaps ${swaps}` : ''}`);
   return m;
 }
 
 /**
  * The no-op and the 1-row predict route in alternating short runs. On a machine shared with other work the
  * load drifts within seconds: a ratio per pair of neighbouring runs, and their median, says more than two
- * long runs a minute apart.
+ * long runs a minute apart. The servers' CPU per request is taken from the same runs.
  */
-async function alternate(noopUrl: string, predictUrl: string, body: unknown): Promise<{ ratios: number[]; median: number }> {
+async function alternate(body: unknown): Promise<{ ratios: number[]; median: number; cpuUs: { noop: number; predict: number } }> {
   const ratios: number[] = [];
+  const cpu = { noop: [] as number[], predict: [] as number[] };
+  const run = async (port: number, into: number[]) => {
+    const pid = serverPids.get(port) as number;
+    const before = cpuSeconds(pid);
+    const { result } = await load(predictUrl(port), body, ROUND_S);
+    into.push(((cpuSeconds(pid) - before) * 1e6) / result.requests.total);
+    return result.requests.total;
+  };
   for (let i = 0; i < ROUNDS; i++) {
-    const noop = await load(noopUrl, body, ROUND_S);
-    const predict = await load(predictUrl, body, ROUND_S);
-    ratios.push(predict.result.requests.total / noop.result.requests.total);
+    const noop = await run(PORTS.noop, cpu.noop);
+    ratios.push((await run(PORTS.mlops, cpu.predict)) / noop);
   }
-  const sorted = [...ratios].sort((x, y) => x - y);
-  return { ratios, median: quantile(sorted, 0.5) };
+  const median = (xs: readonly number[]) => quantile([...xs].sort((x, y) => x - y), 0.5);
+  return { ratios, median: median(ratios), cpuUs: { noop: median(cpu.noop), predict: median(cpu.predict) } };
 }
 
 /** Swaps the served version back and forth through the admin API until the load ends; returns the swap count. */
@@ -141,14 +168,23 @@ async function main(): Promise<void> {
   try {
     // --cpu-prof-dir: the model server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
     // (V8 flags, not allowed in NODE_OPTIONS: they go before the script, which startProcess takes as first argument.)
-    const serverMain = join(root, 'dist/src/serving/main.js');
+    // Both servers are profiled (DIR/mlops, DIR/noop), so their costs per request can be compared.
     const profileDir = values['cpu-prof-dir'];
-    const [first, ...rest] = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`, serverMain] : [serverMain];
-    processes.push(startProcess('mlops-server', first as string, env, logDir, rest));
-    processes.push(startProcess('noop-server', join(root, 'dist/bench/serving-noop.js'), env, logDir, [String(PORTS.noop)]));
+    const node = (name: string, port: number, script: string, args: string[] = []) => {
+      const [first, ...rest] = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`, script, ...args] : [script, ...args];
+      const server = startProcess(`${name}-server`, first as string, env, logDir, rest);
+      processes.push(server);
+      serverPids.set(port, server.child.pid as number);
+    };
+    node('mlops', PORTS.mlops, join(root, 'dist/src/serving/main.js'));
+    node('noop', PORTS.noop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.noop)]);
     const fastapiArgs = ['--csv', weatherCsvPath, '--port', String(PORTS.fastapi), '--model', MODEL];
     const python = join(root, 'bench/.venv/bin/python');
-    if (WITH_FASTAPI) processes.push(startProcess('fastapi-server', join(root, 'bench/serving-fastapi.py'), env, logDir, fastapiArgs, python));
+    if (WITH_FASTAPI) {
+      const fastapi = startProcess('fastapi-server', join(root, 'bench/serving-fastapi.py'), env, logDir, fastapiArgs, python);
+      processes.push(fastapi);
+      serverPids.set(PORTS.fastapi, fastapi.child.pid as number);
+    }
     await Promise.all([
       waitForHttp(`http://127.0.0.1:${PORTS.mlops}/readyz`),
       waitForHttp(`http://127.0.0.1:${PORTS.noop}/healthz`),
@@ -158,27 +194,30 @@ async function main(): Promise<void> {
     const rows = featureRows();
     const single = { instance: rows[1] };
     const batch = { instances: rows.slice(0, 100) };
-    const url = (port: number) => `http://127.0.0.1:${port}/v1/models/${MODEL}/predict`;
     say(`serving benchmark: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per run (after a 2 s warm-up), loopback`);
     const fastapi = (rowCount: string, body: unknown) =>
-      WITH_FASTAPI ? measure(`FastAPI + scikit-learn, ${rowCount}`, url(PORTS.fastapi), body) : Promise.resolve(null);
+      WITH_FASTAPI ? measure(`FastAPI + scikit-learn, ${rowCount}`, PORTS.fastapi, body) : Promise.resolve(null);
     const results = {
-      noop: await measure('fastify no-op (ceiling)', url(PORTS.noop), single),
-      mlopsSingle: await measure('mlops server, 1 row', url(PORTS.mlops), single),
+      noop: await measure('fastify no-op (ceiling)', PORTS.noop, single),
+      mlopsSingle: await measure('mlops server, 1 row', PORTS.mlops, single),
       fastapiSingle: await fastapi('1 row', single),
-      mlopsBatch: await measure('mlops server, 100 rows', url(PORTS.mlops), batch),
+      mlopsBatch: await measure('mlops server, 100 rows', PORTS.mlops, batch),
       fastapiBatch: await fastapi('100 rows', batch),
-      mlopsSwapping: await measure(`mlops server, 1 row, swap every ${SWAP_EVERY_MS} ms`, url(PORTS.mlops), single, swapLoop),
+      mlopsSwapping: await measure(`mlops server, 1 row, swap every ${SWAP_EVERY_MS} ms`, PORTS.mlops, single, swapLoop),
     };
-    const paired = await alternate(url(PORTS.noop), url(PORTS.mlops), single);
+    const paired = await alternate(single);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
     const { noop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
     say('\nhot path (issue 12 targets: 1 row >= 0.80x the no-op req/s, 100-row p99 < 20 ms)');
     say(`  no-op: ${noop.reqPerSec.toFixed(0)} req/s, p99 ${noop.p99Ms.toFixed(2)} ms`);
     say(`  predict, 1 row: ${mlopsSingle.reqPerSec.toFixed(0)} req/s, p99 ${mlopsSingle.p99Ms.toFixed(2)} ms`);
     say(`  predict / no-op req/s (same run): ${ratio(mlopsSingle.reqPerSec, noop.reqPerSec)}x`);
+    const cpu = (m: Measured) => m.serverCpuUsPerRequest.toFixed(0);
+    say(`  server CPU per request: predict ${cpu(mlopsSingle)} µs vs no-op ${cpu(noop)} µs (${ratio(noop.serverCpuUsPerRequest, mlopsSingle.serverCpuUsPerRequest)}x)`);
     const pairs = paired.ratios.map((r) => r.toFixed(2)).join(' ');
     say(`  predict / no-op req/s, ${ROUNDS} alternating ${ROUND_S} s pairs: median ${paired.median.toFixed(2)}x (${pairs})`);
+    const { noop: noopCpu, predict: predictCpu } = paired.cpuUs;
+    say(`  server CPU per request, same pairs (median): predict ${predictCpu.toFixed(0)} µs vs no-op ${noopCpu.toFixed(0)} µs`);
     say(`  predict, 100 rows: p99 ${mlopsBatch.p99Ms.toFixed(2)} ms (${mlopsBatch.reqPerSec.toFixed(0)} req/s)`);
     say('\nratios');
     if (fastapiSingle && fastapiBatch) {
@@ -195,7 +234,7 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     const file = join(out, `serving-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     const run = { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, swapEveryMs: SWAP_EVERY_MS };
-    writeFileSync(file, JSON.stringify({ ...run, results, alternatingRatios: paired.ratios }, null, 2));
+    writeFileSync(file, JSON.stringify({ ...run, results, alternatingRatios: paired.ratios, alternatingCpuUs: paired.cpuUs }, null, 2));
     say(`\nresults: ${file}`);
     if (results.mlopsSwapping.non2xx || results.mlopsSwapping.errors) process.exitCode = 1;
   } finally {

@@ -1,33 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { BlobStore, PredictionRecord, PredictionSink } from '../domain';
-import { LineBuffer } from './line-buffer';
+import type { BlobStore, PredictionRecord, PredictionSink, ScoredRequest } from '../domain';
+import { ChunkEncoder } from './prediction-log-codec';
+import type { WriteReply, WriteRequest, WriterThreadData } from './prediction-log-thread';
+import { startWorkerThread } from './worker-thread';
 
-/**
- * Layout of the prediction log: append-only newline-delimited JSON, one file per model, UTC hour and
- * writer process — `<dir>/<model>/<YYYY-MM-DD>T<HH>.<writer>.ndjson`. The hour in the name lets readers
- * open only the files a window touches; the writer id keeps two server processes from interleaving lines.
- */
-export const predictionLogLayout = {
-  modelDir: (dir: string, model: string) => resolve(join(dir, encodeURIComponent(model))),
-  hourKey: (isoTime: string) => isoTime.slice(0, 13),
-  fileName: (hourKey: string, writer: string) => `${hourKey}.${writer}.ndjson`,
-  /** The hour a log file covers (start, ms since epoch), or null for a foreign file. */
-  hourOf(fileName: string): number | null {
-    const m = /^(\d{4}-\d{2}-\d{2}T\d{2})\.[A-Za-z0-9_-]+\.ndjson$/.exec(fileName);
-    if (!m) return null;
-    const t = Date.parse(`${m[1]}:00:00.000Z`);
-    return Number.isFinite(t) ? t : null;
-  },
-};
+export { predictionLogLayout } from './prediction-log-layout';
 
 export interface PredictionLogOptions {
   /** Write buffered records this often (ms). */
   readonly flushMs: number;
   /** Also write as soon as this many records are buffered. */
   readonly maxBuffered?: number;
+  /**
+   * Bytes of records (binary, as encoded) not yet taken up by the writer thread beyond which `backpressure()`
+   * makes the server wait before answering (default 64 MiB): bursts are absorbed, a sustained overload slows
+   * answers down instead of growing memory without end.
+   */
+  readonly maxBacklogBytes?: number;
   readonly logger?: Logger;
   /**
    * A remote blob store (S3) the written files are copied to (`predictions/<model>/<file>`), after each
@@ -37,27 +29,27 @@ export interface PredictionLogOptions {
 }
 
 /**
- * The model server's prediction sink. `record` only appends to an in-memory buffer (the request never
- * waits on disk); a timer writes the buffer out in batches. Writes are serialised, and a failed write puts
- * its records back at the head of the buffer for the next attempt, so nothing is dropped while the process
- * lives; `close` writes what is left (call it on a clean shutdown, after the HTTP server stopped).
+ * The model server's prediction sink. `record`/`recordScored` only encode into an in-memory chunk (the request
+ * never waits on disk or on JSON); a writer thread (prediction-log-thread.ts) turns the chunks into log lines
+ * and appends them, when the timer fires or `maxBuffered` records wait. Writes are serialised, and a failed
+ * write keeps its lines in the writer for the next attempt, so nothing is dropped while the process lives;
+ * `close` writes what is left (call it on a clean shutdown, after the HTTP server stopped).
  */
 export class FilePredictionLog implements PredictionSink {
-  /**
-   * Lines waiting for the disk, by file. A record is stringified once, when recorded: the cost is spread over
-   * the requests instead of landing on the one that meets a flush of thousands (p99 of large batches).
-   */
-  private pending = new Map<string, LineBuffer>();
-  private pendingCount = 0;
-  /** File of each model and hour seen (`model \u0001 hour`), and the directories known to exist. */
-  private readonly paths = new Map<string, string>();
-  private readonly madeDirs = new Set<string>();
+  private encoder = new ChunkEncoder();
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
-  private readonly writer = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly writerId = `${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly maxBuffered: number;
+  private readonly maxBacklogBytes: number;
+  /** Bytes of records handed to the writer thread that it has not answered for yet. */
+  private unanswered = 0;
+  private drainWaiters: (() => void)[] = [];
   private written = 0;
-  private readonly interrupted = new Set<string>();
+  /** The writer thread, started with the first write; replaced if it ever dies. */
+  private thread: Worker | null = null;
+  private readonly replies = new Map<number, { resolve: (r: WriteReply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
   /** Files written locally whose latest bytes the upload store has not got yet (path → key). */
   private readonly unpublished = new Map<string, string>();
 
@@ -66,17 +58,25 @@ export class FilePredictionLog implements PredictionSink {
     private readonly options: PredictionLogOptions,
   ) {
     this.maxBuffered = options.maxBuffered ?? 5000;
+    this.maxBacklogBytes = options.maxBacklogBytes ?? 64 * 1024 * 1024;
     this.timer = setInterval(() => void this.flush().catch(() => undefined), options.flushMs);
     this.timer.unref();
   }
 
   record(p: PredictionRecord): void {
-    const path = this.pathOf(p);
-    let lines = this.pending.get(path);
-    if (!lines) this.pending.set(path, (lines = new LineBuffer()));
-    lines.append(JSON.stringify(p));
-    // Once per filling (not on every record past the mark: each call would chain one more flush behind a slow write).
-    if (++this.pendingCount === this.maxBuffered) void this.flush().catch(() => undefined);
+    this.encoder.line(p.model, p.at, JSON.stringify(p));
+    this.filled(1);
+  }
+
+  recordScored(s: ScoredRequest): void {
+    this.encoder.scored(s);
+    this.filled(s.rows.length);
+  }
+
+  /** Null while the writer keeps up; otherwise resolves once it has caught up to half the allowed backlog. */
+  backpressure(): Promise<void> | null {
+    if (this.backlogBytes() < this.maxBacklogBytes) return null;
+    return new Promise((resolvePromise) => this.drainWaiters.push(resolvePromise));
   }
 
   /** Writes everything recorded so far; resolves when it is on disk (rejects if the write failed). */
@@ -88,7 +88,13 @@ export class FilePredictionLog implements PredictionSink {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    this.releaseWaiters();
+    try {
+      await this.flush();
+    } finally {
+      await this.thread?.terminate();
+      this.thread = null;
+    }
   }
 
   /** Records written to disk by this process (for logs and tests). */
@@ -96,16 +102,60 @@ export class FilePredictionLog implements PredictionSink {
     return this.written;
   }
 
-  private pathOf(p: PredictionRecord): string {
-    const hour = predictionLogLayout.hourKey(p.at);
-    const key = `${p.model}\u0001${hour}`;
-    let path = this.paths.get(key);
-    if (path === undefined) {
-      if (this.paths.size > 1000) this.paths.clear(); // one entry per model and hour: keep it from growing forever
-      path = join(predictionLogLayout.modelDir(this.dir, p.model), predictionLogLayout.fileName(hour, this.writer));
-      this.paths.set(key, path);
+  /** Once per filling (not on every record past the mark: each call would chain one more flush behind a slow write). */
+  private filled(added: number): void {
+    const before = this.encoder.records - added;
+    if (before < this.maxBuffered && this.encoder.records >= this.maxBuffered) void this.flush().catch(() => undefined);
+  }
+
+  private writerThread(): Worker {
+    if (this.thread) return this.thread;
+    const data: WriterThreadData = { dir: this.dir, writer: this.writerId };
+    const thread = startWorkerThread(join(__dirname, `prediction-log-thread${extname(__filename)}`), data);
+    thread.unref(); // a forgotten log must not keep the process alive; close() writes what is left
+    thread.on('message', (reply: WriteReply) => {
+      this.replies.get(reply.id)?.resolve(reply);
+      this.replies.delete(reply.id);
+    });
+    const fail = (err: Error) => {
+      if (this.thread === thread) this.thread = null;
+      for (const waiting of this.replies.values()) waiting.reject(err);
+      this.replies.clear();
+    };
+    thread.on('error', (err) => {
+      this.options.logger?.error({ err }, 'prediction log writer thread failed; a new one takes the next chunks');
+      fail(err);
+    });
+    thread.on('exit', (code) => fail(new Error(`prediction log writer thread exited (code ${code})`)));
+    this.thread = thread;
+    return thread;
+  }
+
+  private backlogBytes(): number {
+    return this.encoder.bytes + this.unanswered;
+  }
+
+  private async send(chunk: Buffer | null): Promise<WriteReply> {
+    const thread = this.writerThread();
+    const request: WriteRequest = { id: this.nextId++, chunk };
+    const bytes = chunk?.length ?? 0;
+    this.unanswered += bytes;
+    try {
+      return await new Promise<WriteReply>((resolvePromise, reject) => {
+        this.replies.set(request.id, { resolve: resolvePromise, reject });
+        // The chunk's memory moves to the writer thread (no copy); the encoder already writes into a new one.
+        thread.postMessage(request, chunk ? [chunk.buffer as ArrayBuffer] : []);
+      });
+    } finally {
+      this.unanswered -= bytes;
+      if (this.backlogBytes() < this.maxBacklogBytes / 2) this.releaseWaiters();
     }
-    return path;
+  }
+
+  private releaseWaiters(): void {
+    const waiting = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolveWaiter of waiting) resolveWaiter();
   }
 
   /** Copies every file written since its last upload to the blob store; a failed one is tried again next flush. */
@@ -119,35 +169,15 @@ export class FilePredictionLog implements PredictionSink {
   }
 
   private async writeBuffered(): Promise<void> {
-    if (this.pendingCount === 0) return this.publish();
-    const groups = this.pending;
-    this.pending = new Map();
-    this.pendingCount = 0;
-    const done = new Set<string>();
-    try {
-      for (const [path, lines] of groups) {
-        const dir = dirname(path);
-        if (!this.madeDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          this.madeDirs.add(dir);
-        }
-        // After a failed write the file may end in a partial line: start on a fresh line so the next record stays readable.
-        const lead = this.interrupted.delete(path) ? '\n' : '';
-        await appendFile(path, lead ? Buffer.concat([Buffer.from(lead), lines.bytes()]) : lines.bytes());
-        done.add(path);
-        if (this.options.upload) this.unpublished.set(path, `predictions/${relative(resolve(this.dir), path)}`);
-        this.written += lines.count;
+    const chunk = this.encoder.isEmpty ? null : this.encoder.take();
+    if (chunk || this.thread) {
+      const reply = await this.send(chunk);
+      this.written += reply.written;
+      if (this.options.upload) for (const path of reply.files) this.unpublished.set(path, `predictions/${relative(resolve(this.dir), path)}`);
+      if (reply.error) {
+        this.options.logger?.error({ err: reply.error, buffered: reply.buffered }, 'prediction log write failed; records kept for the next flush');
+        throw new Error(reply.error);
       }
-    } catch (err) {
-      this.madeDirs.clear(); // a directory may have gone away: check them all again
-      for (const [path, lines] of groups) {
-        if (done.has(path)) continue;
-        this.interrupted.add(path);
-        this.pending.set(path, lines.prependTo(this.pending.get(path))); // older lines first
-        this.pendingCount += lines.count;
-      }
-      this.options.logger?.error({ err, buffered: this.pendingCount }, 'prediction log write failed; records kept for the next flush');
-      throw err;
     }
     try {
       await this.publish();

@@ -2,6 +2,7 @@ import type { ArtifactStore } from '../adapters';
 import type { Registry } from '../domain';
 import { counterRoutesToCandidate, idRoutesToCandidate, type PredictionRole } from '../domain';
 import { predictRows, type Classifier, type Regressor } from '../domain/ml';
+import { predictionJson, type PredictionJson } from './prediction-json';
 import { batchRequestSchema, compileRequestCheck, singleRequestSchema, type RequestCheck } from './request-schema';
 
 /** One model version in memory, verified, warmed up and ready to answer. */
@@ -22,6 +23,8 @@ export interface LoadedVersion {
   readonly singleSchema: ReturnType<typeof singleRequestSchema>;
   /** The same rules as the schemas, compiled for the hot path (request-schema.ts). */
   readonly check: RequestCheck;
+  /** A classifier's answers as JSON (prediction-json.ts); none for a regression model. */
+  readonly json: PredictionJson | null;
 }
 
 export type RolloutMode = 'canary' | 'shadow';
@@ -121,6 +124,7 @@ export class ModelRouter {
       batchSchema: batchRequestSchema(artifact),
       singleSchema: singleRequestSchema(artifact),
       check: compileRequestCheck(artifact),
+      json: 'classes' in artifact ? predictionJson(name, version, artifact.classes) : null,
     };
     this.loaded.set(`${name}@${version}`, loadedVersion);
     return loadedVersion;

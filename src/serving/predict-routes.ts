@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { noopPredictionSink, type PredictionRole } from '../domain';
-import { predictRows, type Prediction } from '../domain/ml';
 import type { LoadedVersion, ModelRoute } from './model-router';
+import { argmaxLabels, type PredictionJson } from './prediction-json';
 import { describeIssues, MAX_BATCH } from './request-schema';
 import { errorBody, type ServerContext } from './server-context';
 import type { RequestOutcome } from './version-stats';
@@ -47,40 +47,32 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
   const metersOf = (v: LoadedVersion, role: PredictionRole): VersionMeters => {
     let perRole = meterCache.get(v);
     if (!perRole) meterCache.set(v, (perRole = {}));
-    return (perRole[role] ??= metrics.meters(v.name, v.version, role));
+    return (perRole[role] ??= metrics.meters(v.name, v.version, role, v.classes));
   };
   const recording = sink !== noopPredictionSink;
 
-  const recordRows = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], predictions: readonly Prediction[], primaryLabels?: readonly string[]) => {
+  /** Measures a classifier's rows and hands them to the sink in one call (encoded there, no object per row). */
+  const recordLabels = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], labels: Uint16Array, probabilities: Float64Array, primaryLabels?: readonly string[]) => {
     const meters = metersOf(v, role);
-    const at = recording ? new Date().toISOString() : '';
-    predictions.forEach((p, i) => {
-      const agreed = primaryLabels ? p.label === primaryLabels[i] : null;
-      stats.row(v.name, v.version, role, v.classes, v.classes.indexOf(p.label), agreed);
-      meters.label(p.label);
-      if (agreed !== null) meters.agreement(agreed);
-      if (recording) sink.record({ requestId, row: i, at, model: v.name, version: v.version, role, features: rows[i] as Row, label: p.label, probabilities: p.probabilities });
-    });
-    meters.rows(predictions.length);
+    const agreed = primaryLabels ? Array.from(labels, (l, i) => v.classes[l] === primaryLabels[i]) : undefined;
+    stats.rows(v.name, v.version, role, v.classes, labels, agreed);
+    for (let i = 0; i < labels.length; i++) meters.label(labels[i] as number);
+    agreed?.forEach((a) => meters.agreement(a));
+    meters.rows(labels.length);
+    if (recording) {
+      const outcome = { kind: 'classification' as const, classes: v.classes, labels, probabilities };
+      sink.recordScored({ requestId, at: Date.now(), model: v.name, version: v.version, role, features: v.model.features, rows, outcome });
+    }
   };
 
   /** Regression: each row's value feeds the guards' sample and the log (as text in `label`, no probabilities). */
-  const recordValues = (
-    v: LoadedVersion,
-    role: PredictionRole,
-    requestId: string,
-    rows: readonly Row[],
-    values: Float64Array,
-  ) => {
-    const at = recording ? new Date().toISOString() : '';
-    values.forEach((value, i) => {
-      stats.value(v.name, v.version, role, value);
-      if (!recording) return;
-      const features = rows[i] as Row;
-      const where = { requestId, row: i, at, model: v.name, version: v.version, role };
-      sink.record({ ...where, features, label: String(value), probabilities: {} });
-    });
+  const recordValues = (v: LoadedVersion, role: PredictionRole, requestId: string, rows: readonly Row[], values: Float64Array) => {
+    stats.values(v.name, v.version, role, values);
     metersOf(v, role).rows(values.length);
+    if (recording) {
+      const outcome = { kind: 'regression' as const, values };
+      sink.recordScored({ requestId, at: Date.now(), model: v.name, version: v.version, role, features: v.model.features, rows, outcome });
+    }
   };
 
   const observe = (v: LoadedVersion, role: PredictionRole, status: number, ms: number) => {
@@ -98,8 +90,9 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
     else if ('kind' in candidate.model) status = 400; // shadow judges label agreement: not for regression models
     else {
       try {
-        const predictions = await predictRows(candidate.model, rows);
-        recordRows(candidate, 'shadow', requestId, rows, predictions, primaryLabels);
+        const probabilities = await candidate.model.probabilityMatrix(rows);
+        const labels = argmaxLabels(probabilities, candidate.classes.length);
+        recordLabels(candidate, 'shadow', requestId, rows, labels, probabilities, primaryLabels);
       } catch (err) {
         status = 500;
         ctx.logger.warn({ err, model: candidate.name, version: candidate.version }, 'shadow scoring failed');
@@ -138,21 +131,27 @@ export function registerPredictRoutes(app: FastifyInstance, ctx: ServerContext):
       const hint = single ? 'expected {"instance": {<feature>: value, …}}' : `expected {"instances": [{<feature>: value, …}, …]} with 1..${MAX_BATCH} rows, or {"instance": {…}}`;
       return reply.code(400).send({ ...errorBody(400, describeIssues(parsed.error), req.id), hint, features: served.model.features });
     }
+    // An overloaded prediction log holds the request here rather than buffer without end (null: no wait).
+    const behind = sink.backpressure();
+    if (behind) await behind;
     const valid = (parsed?.data ?? body) as { instance: Row } | { instances: Row[] };
     const rows: Row[] = 'instance' in valid ? [valid.instance] : valid.instances;
-    const head = { model: served.name, version: served.version, requestId: req.id };
     if ('kind' in served.model) {
+      const head = { model: served.name, version: served.version, requestId: req.id };
       const values = served.model.predictValues(rows);
       recordValues(served, role, req.id, rows, values);
       return single ? { ...head, value: values[0] } : { ...head, values: Array.from(values) };
     }
-    const predictions = await predictRows(served.model, rows);
-    recordRows(served, role, req.id, rows, predictions);
+    const probabilities = await served.model.probabilityMatrix(rows);
+    const labels = argmaxLabels(probabilities, served.classes.length);
+    recordLabels(served, role, req.id, rows, labels, probabilities);
     if (route.mode === 'shadow' && route.candidate) {
       const candidate = route.candidate;
-      const labels = predictions.map((p) => p.label);
-      setImmediate(() => void scoreShadow(candidate, req.id, rows, labels));
+      const primaryLabels = Array.from(labels, (l) => served.classes[l] as string);
+      setImmediate(() => void scoreShadow(candidate, req.id, rows, primaryLabels));
     }
-    return single ? { ...head, prediction: predictions[0] } : { ...head, predictions };
+    const json = served.json as PredictionJson;
+    void reply.type('application/json; charset=utf-8'); // a string with a JSON type goes out as it is
+    return single ? json.single(req.id, labels, probabilities) : json.batch(req.id, labels, probabilities);
   });
 }

@@ -8,7 +8,8 @@ const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 export interface VersionMeters {
   request(status: number, seconds: number, errorKind: 'rejected' | 'internal' | null): void;
   rows(n: number): void;
-  label(label: string): void;
+  /** One predicted row, by the label's index in the version's classes. */
+  label(index: number): void;
   agreement(agreed: boolean): void;
 }
 
@@ -32,12 +33,12 @@ export class ServingMetrics {
   private readonly served = this.registry.gauge('mlops_model_served', 'Model versions currently routed (1) by role.', ['model', 'version', 'role']);
   private readonly canaryPercent = this.registry.gauge('mlops_canary_traffic_percent', 'Share of traffic the candidate answers (canary) per model.', ['model']);
 
-  meters(model: string, version: number, role: PredictionRole): VersionMeters {
+  meters(model: string, version: number, role: PredictionRole, classes: readonly string[]): VersionMeters {
     const labels = [model, String(version), role];
     const duration = this.duration.bind(labels);
     const rows = this.rows.bind(labels);
     const byCode = new Map<number, { inc(by?: number): void }>();
-    const byLabel = new Map<string, { inc(by?: number): void }>();
+    const byLabel: ({ inc(by?: number): void } | undefined)[] = [];
     const byError = { rejected: this.errors.bind([...labels, 'rejected']), internal: this.errors.bind([...labels, 'internal']) };
     const agreement = { true: this.shadowAgreement.bind([model, String(version), 'true']), false: this.shadowAgreement.bind([model, String(version), 'false']) };
     const cached = <K>(map: Map<K, { inc(by?: number): void }>, key: K, make: () => { inc(by?: number): void }) => {
@@ -52,7 +53,7 @@ export class ServingMetrics {
         if (errorKind) byError[errorKind].inc();
       },
       rows: (n) => rows.inc(n),
-      label: (label) => cached(byLabel, label, () => this.labelMeter(model, labels, role, label)).inc(),
+      label: (i) => (byLabel[i] ??= this.labelMeter(model, labels, role, classes[i] as string)).inc(),
       agreement: (agreed) => (agreed ? agreement.true : agreement.false).inc(),
     };
   }

@@ -132,14 +132,21 @@ export class VersionStats {
     this.series(model, version, role, classes).addRequest(this.now(), latencyMs, outcome);
   }
 
-  /** `labelIndex` is the index of the predicted label in the version's classes. */
-  row(model: string, version: number, role: PredictionRole, classes: readonly string[], labelIndex: number, agreed: boolean | null = null): void {
-    this.series(model, version, role, classes).addRow(this.now(), labelIndex, agreed);
+  /**
+   * A request's rows: each label as an index in the version's classes, and (shadow rows) whether it agreed with
+   * the answer the caller got.
+   */
+  rows(model: string, version: number, role: PredictionRole, classes: readonly string[], labels: Uint16Array, agreed?: readonly boolean[]): void {
+    const series = this.series(model, version, role, classes);
+    const at = this.now();
+    for (let i = 0; i < labels.length; i++) series.addRow(at, labels[i] as number, agreed ? (agreed[i] as boolean) : null);
   }
 
-  /** A regression model's predicted value for one row. */
-  value(model: string, version: number, role: PredictionRole, value: number): void {
-    this.series(model, version, role, []).addValueRow(this.now(), value);
+  /** A regression model's predicted values for a request's rows. */
+  values(model: string, version: number, role: PredictionRole, values: Float64Array): void {
+    const series = this.series(model, version, role, []);
+    const at = this.now();
+    for (let i = 0; i < values.length; i++) series.addValueRow(at, values[i] as number);
   }
 
   window(model: string, since: number): WindowStats {

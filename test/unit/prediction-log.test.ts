@@ -66,3 +66,23 @@ test('a failed write keeps its records for the next flush; nothing is lost or to
   expect(lines('weather').map((l) => (JSON.parse(l) as PredictionRecord).requestId)).toEqual(Array.from({ length: 60 }, (_, i) => `req-${i}`));
   expect(lines('other')).toHaveLength(1);
 });
+
+test('backpressure: past its backlog the log asks the server to wait, and lets it go once the writer caught up', async () => {
+  const d = dirs();
+  const one = record(0, '2026-11-22T12:00:00.000Z');
+  // Room for a little over 10 records (each: its JSON plus the model, time and framing around it).
+  const log = new FilePredictionLog(d.predictionLogDir, { flushMs: 60_000, maxBuffered: 1_000_000, maxBacklogBytes: 11 * JSON.stringify(one).length });
+  for (let i = 0; i < 5; i++) log.record(record(i, '2026-11-22T12:00:00.000Z'));
+  expect(log.backpressure()).toBeNull();
+  for (let i = 5; i < 20; i++) log.record(record(i, '2026-11-22T12:00:00.000Z'));
+  const waiting = log.backpressure();
+  expect(waiting).not.toBeNull();
+  let released = false;
+  void waiting?.then(() => (released = true));
+  await log.flush();
+  await waiting;
+  expect(released).toBe(true);
+  expect(log.backpressure()).toBeNull();
+  expect(log.writtenCount).toBe(20);
+  await log.close();
+});

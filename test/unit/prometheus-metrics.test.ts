@@ -34,13 +34,14 @@ test('renders counters, gauges and histograms in the Prometheus text format', ()
 
 test('per-model prediction counts by label span versions and leave shadow rows out', () => {
   const metrics = new ServingMetrics();
-  const v1 = metrics.meters('churn', 1, 'primary');
-  const v2 = metrics.meters('churn', 2, 'canary');
-  const shadow = metrics.meters('churn', 3, 'shadow');
-  ['stay', 'stay', 'leave'].forEach((l) => v1.label(l));
-  ['stay', 'leave', 'leave'].forEach((l) => v2.label(l));
-  ['stay', 'stay', 'stay'].forEach((l) => shadow.label(l));
-  metrics.meters('other', 1, 'primary').label('stay');
+  const classes = ['stay', 'leave'];
+  const v1 = metrics.meters('churn', 1, 'primary', classes);
+  const v2 = metrics.meters('churn', 2, 'canary', ['leave', 'stay']); // another version may order its classes apart
+  const shadow = metrics.meters('churn', 3, 'shadow', classes);
+  [0, 0, 1].forEach((l) => v1.label(l));
+  [1, 0, 0].forEach((l) => v2.label(l));
+  [0, 0, 0].forEach((l) => shadow.label(l));
+  metrics.meters('other', 1, 'primary', classes).label(0);
   const lines = metrics.render().split('\n').filter((l) => l.startsWith('mlops_model_predictions_total{'));
   expect(lines).toEqual([
     'mlops_model_predictions_total{model="churn",label="stay"} 3',
