@@ -27,18 +27,31 @@ export async function nextDemoModelName(config: AppConfig, base: string): Promis
   }
 }
 
+/**
+ * Ids of the namespace's schedules, from the raw listing: `client.schedule.list()` decodes every schedule's memo,
+ * and one written by a client with another payload codec (an encryption key we do not hold) fails the whole list.
+ */
+async function* scheduleIds(client: Client): AsyncIterable<string> {
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listSchedules({ namespace: client.options.namespace, maximumPageSize: 100, nextPageToken });
+    for (const s of page.schedules ?? []) if (s.scheduleId) yield s.scheduleId;
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+}
+
 /** Deletes the still-paused schedules of earlier demo runs' copies of `base` (and of `base`); returns their ids. */
 export async function removeEarlierDemoSchedules(client: Client, base: string): Promise<string[]> {
   const mine = (id: string) => id === monitorScheduleId(base) || runNumber(monitorScheduleId(base), id) !== null;
   const removed: string[] = [];
-  for await (const s of client.schedule.list()) {
-    if (!mine(s.scheduleId)) continue;
-    const handle = client.schedule.getHandle(s.scheduleId);
+  for await (const scheduleId of scheduleIds(client)) {
+    if (!mine(scheduleId)) continue;
+    const handle = client.schedule.getHandle(scheduleId);
     try {
       const { state } = await handle.describe();
       if (!state.paused || state.note !== DEMO_PAUSE_NOTE) continue; // resumed by someone: theirs now
       await handle.delete();
-      removed.push(s.scheduleId);
+      removed.push(scheduleId);
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) throw err; // the listing lags a deletion
     }
