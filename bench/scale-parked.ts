@@ -24,7 +24,7 @@ const envNumber = (name: string, fallback: number): number => Number(process.env
 /** V8 heap of a worker started with `--report-on-signal`: asks for a diagnostic report and reads it. */
 async function heapOf(pid: number, reportDir: string): Promise<{ usedMb: number; totalMb: number }> {
   const before = new Set(readdirSync(reportDir));
-  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGWINCH'); // not SIGUSR2: the Temporal Runtime shuts the worker down on it
   for (let i = 0; i < 200; i++) {
     const fresh = readdirSync(reportDir).find((f) => !before.has(f));
     if (fresh) {
@@ -57,7 +57,7 @@ export async function runParked(address: string, N: number): Promise<void> {
   const idleSeconds = envNumber('BENCH_IDLE_SECONDS', 20);
   const sampleSize = Math.min(envNumber('BENCH_SAMPLE', 100), Math.floor(N / 2));
   const reportDir = mkdtempSync(join(tmpdir(), 'mlops-bench-reports-'));
-  const workerArgs = ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reportDir}`, '--report-compact'];
+  const workerArgs = ['--report-on-signal', '--report-signal=SIGWINCH', `--report-directory=${reportDir}`, '--report-compact'];
   let restarting = false;
   /** A worker that ends without being told (crash, a kill from outside) ends the bench with what happened. */
   const startWorker = async () => {
@@ -86,7 +86,7 @@ export async function runParked(address: string, N: number): Promise<void> {
     }
     return latencies;
   };
-  const cache = config.worker.maxCachedWorkflows ?? 'SDK default';
+  const cache = config.worker.maxCachedWorkflows;
 
   try {
     // Park N runs, at most `window` of them between start and the gate at any time.
@@ -168,7 +168,7 @@ export async function runParked(address: string, N: number): Promise<void> {
       }));
     }
     await sleep(5000);
-    const cachedNow = Math.min(waiting.length, config.worker.maxCachedWorkflows ?? waiting.length);
+    const cachedNow = Math.min(waiting.length, cache);
     const filled = usage(fresh);
     const filledHeap = await heapOf(fresh, reportDir);
     say(`  status query on each of ${waiting.length} waiting runs (8 at a time; an uncached run replays): ${pct(queries)}`);

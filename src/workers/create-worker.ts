@@ -45,7 +45,7 @@ function createControlWorker(options: WorkerOptions, shared: SharedOptions, acti
     activities,
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
   });
 }
 
