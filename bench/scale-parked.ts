@@ -6,7 +6,7 @@
  * Parking is paced: at most BENCH_PARK_WINDOW runs (default 24) are between start and the gate at once, so the
  * worker is never flooded and the bench holds ids (strings), never handles or results.
  * Env: MLOPS_WORKER_MAX_CACHED_WORKFLOWS (worker cache), BENCH_PARK_WINDOW, BENCH_IDLE_SECONDS (default 20),
- * BENCH_SAMPLE (approvals per sample, default 100).
+ * BENCH_SAMPLE (approvals per sample, default 100), BENCH_WORKER_NODE_ARGS (flags for the worker's node).
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +57,9 @@ export async function runParked(address: string, N: number): Promise<void> {
   const idleSeconds = envNumber('BENCH_IDLE_SECONDS', 20);
   const sampleSize = Math.min(envNumber('BENCH_SAMPLE', 100), Math.floor(N / 2));
   const reportDir = mkdtempSync(join(tmpdir(), 'mlops-bench-reports-'));
-  const workerArgs = ['--report-on-signal', '--report-signal=SIGWINCH', `--report-directory=${reportDir}`, '--report-compact'];
+  // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--max-old-space-size=256`.
+  const extraArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const workerArgs = [...extraArgs, '--report-on-signal', '--report-signal=SIGWINCH', `--report-directory=${reportDir}`, '--report-compact'];
   let restarting = false;
   /** A worker that ends without being told (crash, a kill from outside) ends the bench with what happened. */
   const startWorker = async () => {
@@ -110,7 +112,7 @@ export async function runParked(address: string, N: number): Promise<void> {
       }
     }
     const parkSeconds = (performance.now() - t0) / 1000;
-    say(`parked, N=${N}, worker cache ${cache}, window ${window}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s)`);
+    say(`parked, N=${N}, worker cache ${cache}, window ${window}${extraArgs.length ? `, worker node ${extraArgs.join(' ')}` : ''}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s)`);
 
     // Idle: wait until the worker settles (< 1 % CPU over 2 s, at most 60 s), then measure.
     const pid = worker.child.pid as number;

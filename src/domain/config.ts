@@ -96,7 +96,7 @@ export const configSchema = z.object({
   MLOPS_TRAINING_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(2),
   /**
    * Workflow runs a worker keeps in memory (~1.8 MB each); a run not cached replays its history when it next
-   * moves (~60 ms for a parked lifecycle). 100 keeps 10,000 parked runs within ~500 MB (README, scale bench).
+   * moves (~50–100 ms for a parked lifecycle), so 100 bounds the cache however many runs are parked (README).
    */
   MLOPS_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /** The prebuilt workflow bundle a worker loads (default: `dist/workflow-bundle.js`); `none` bundles at start. */
