@@ -174,7 +174,9 @@ export async function runParked(address: string, N: number): Promise<void> {
     const filled = usage(fresh);
     const filledHeap = await heapOf(fresh, reportDir);
     say(`  status query on each of ${waiting.length} waiting runs (8 at a time; an uncached run replays): ${pct(queries)}`);
-    say(`  then: RSS ${filled.rssMb.toFixed(0)} MB, V8 heap used ${filledHeap.usedMb.toFixed(0)} MB of ${filledHeap.totalMb.toFixed(0)} MB, ~${cachedNow} runs cached: ${(((filled.rssMb - base) * 1024) / cachedNow).toFixed(0)} KB of RSS per cached run`);
+    say(`  then: RSS ${filled.rssMb.toFixed(0)} MB, V8 heap used ${filledHeap.usedMb.toFixed(0)} MB of ${filledHeap.totalMb.toFixed(0)} MB, ~${cachedNow} runs cached${waiting.length <= cache
+      ? `: ${(((filled.rssMb - base) * 1024) / cachedNow).toFixed(0)} KB of RSS per cached run`
+      : ' (with more runs than cache, RSS here includes the garbage of the evicted runs\' replays)'}`);
     say(`  approval → decision recorded for ${sampleSize} other runs after the restart: ${pct(await approveAll([...coldSample]))}`);
     say(`  worker RSS after those approvals: ${usage(fresh).rssMb.toFixed(0)} MB`);
   } finally {
