@@ -60,6 +60,7 @@ export async function runParked(address: string, N: number): Promise<void> {
   // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--max-old-space-size=256`.
   const extraArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const workerArgs = [...extraArgs, '--report-on-signal', '--report-signal=SIGWINCH', `--report-directory=${reportDir}`, '--report-compact'];
+  const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
   let restarting = false;
   /** A worker that ends without being told (crash, a kill from outside) ends the bench with what happened. */
   const startWorker = async () => {
@@ -67,11 +68,11 @@ export async function runParked(address: string, N: number): Promise<void> {
     started.child.once('exit', (code, signal) => {
       if (restarting) return;
       say(`the worker (pid ${started.child.pid}) ended unexpectedly: ${code ?? signal}`);
+      server.child.kill('SIGKILL'); // no orphan model server
       process.exit(1);
     });
     return started;
   };
-  const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
   let worker = await startWorker();
   const client = new Client({ connection: await Connection.connect({ address }) });
   const queue = `TaskQueue = '${config.temporal.taskQueue}'`;
