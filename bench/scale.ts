@@ -12,57 +12,22 @@
  * children), worker, model server, this process (client, approver, the bare phase's in-process worker) — read
  * from /proc, because on 2 shared cores the ratio is set by CPU per workflow, not by any one step's latency.
  * To profile the worker: BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (it is stopped with
- * SIGTERM so the profile is written; two files: the main thread, and the workflow thread).
+ * SIGTERM so the profile is written; two files: the main thread, and the workflow thread). The worker caches
+ * max(N, 100) runs here unless MLOPS_WORKER_MAX_CACHED_WORKFLOWS says otherwise: N runs are all active at once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startLifecycle } from '../src/client';
-import { modelSpecSchema, parseConfig } from '../src/domain';
 import { decideUpdate } from '../src/workflows/messages';
 import { quantile } from './history-gaps';
 import { CpuMeter, devServerPid } from './process-cpu';
+import { runParked } from './scale-parked';
+import { benchSetup, pct, ROOT, say, startProcess } from './scale-setup';
 
-const ROOT = resolve(__dirname, '..', '..');
 const [mode = 'throughput', nArg = '100'] = process.argv.slice(2);
 const N = Number(nArg);
 const address = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7277';
-const say = (s: string) => process.stdout.write(`${s}\n`);
-
-function startProcess(
-  entry: string,
-  env: Record<string, string>,
-  ready: string,
-  nodeArgs: readonly string[] = [],
-): Promise<{ child: ChildProcess; ms: number }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolveStart, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(ready)) resolveStart({ child, ms: performance.now() - t0 });
-      if (out.length > 100_000) out = out.slice(-10_000);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      if (!out.includes(ready)) reject(new Error(`${entry} exited ${code}:\n${out.slice(-2000)}`));
-    });
-  });
-}
-
-/** RSS (MB) and CPU seconds of a process, from /proc. */
-function usage(pid: number): { rssMb: number; cpuSeconds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
-  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
-}
 
 /** SIGTERM, so a worker run under `--cpu-prof` (BENCH_WORKER_NODE_ARGS) writes its profile; SIGKILL after 20 s. */
 function stopGracefully(child: ChildProcess): Promise<void> {
@@ -77,48 +42,18 @@ function stopGracefully(child: ChildProcess): Promise<void> {
   });
 }
 
-const pct = (v: number[]) => `p50 ${quantile(v, 0.5).toFixed(0)} ms, p95 ${quantile(v, 0.95).toFixed(0)} ms, p99 ${quantile(v, 0.99).toFixed(0)} ms`;
-
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dataDir = mkdtempSync(join(tmpdir(), 'mlops-bench-scale-'));
-  mkdirSync(join(dataDir, 'datasets'));
-  const weather = readFileSync(join(ROOT, 'node_modules/vega-datasets/data/weather.csv'), 'utf8').split('\n');
-  const dataset = join(dataDir, 'datasets', 'tiny-weather.csv');
-  writeFileSync(dataset, weather.slice(0, 301).join('\n')); // header + 300 days: a cheap spec
-  const port = 8790 + Math.floor(Math.random() * 100);
-  const env: Record<string, string> = {
-    TEMPORAL_ADDRESS: address,
-    MLOPS_DATA_DIR: dataDir,
-    MLOPS_TASK_QUEUE: `scale-${Date.now()}`,
-    MLOPS_DEV_MODE: 'true',
-    MLOPS_SERVER_PORT: String(port),
-    MLOPS_LOG_LEVEL: 'warn',
-    MLOPS_PREDICTION_FLUSH_MS: '60000',
-    ...(process.env['MLOPS_WORKER_MAX_CACHED_WORKFLOWS'] ? { MLOPS_WORKER_MAX_CACHED_WORKFLOWS: process.env['MLOPS_WORKER_MAX_CACHED_WORKFLOWS'] } : {}),
-    ...(process.env['MLOPS_WORKER_MAX_ACTIVITIES'] ? { MLOPS_WORKER_MAX_ACTIVITIES: process.env['MLOPS_WORKER_MAX_ACTIVITIES'] } : {}),
-  };
-  const config = parseConfig(env);
+  if (mode === 'parked') return runParked(address, N);
+  const { env, config, spec } = benchSetup(address);
   const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
   // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const workerNodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info' };
-  let worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
+  const cache = process.env['MLOPS_WORKER_MAX_CACHED_WORKFLOWS'] ?? String(Math.max(N, 100));
+  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info', MLOPS_WORKER_MAX_CACHED_WORKFLOWS: cache };
+  const worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
   const client = new Client({ connection: await Connection.connect({ address }) });
-  const spec = (name: string) =>
-    modelSpecSchema.parse({
-      name,
-      dataset: { path: dataset, format: 'csv' },
-      target: { name: 'weather' },
-      features: [
-        { name: 'precipitation', type: 'numeric' },
-        { name: 'temp_max', type: 'numeric' },
-        { name: 'wind', type: 'numeric' },
-      ],
-      minRows: 100,
-      thresholds: {},
-    });
   const approve = (workflowId: string) =>
     client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'bench' }] });
   /** Approves each run as soon as visibility shows it waiting at the gate; resolves when all `ids` are approved. */
@@ -190,7 +125,7 @@ async function main(): Promise<void> {
       await approving;
       const rate = N / ((performance.now() - t0) / 1000);
       const lifecycleCpu = meter.perUnit(cpuBefore, N);
-      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}`);
+      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}, cache ${cache} runs`);
       say(`  bare workflow + 1 no-op activity: ${bareRate.toFixed(1)} workflows/s; end to end ${pct(bare)}`);
       say(`  lifecycle (7 activities, Update approval, direct deployment child): ${rate.toFixed(1)} lifecycles/s; end to end ${pct(ends)}`);
       say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bareRate).toFixed(3)}`);
@@ -224,36 +159,6 @@ async function main(): Promise<void> {
       say('  where the time went (first 20 runs, median per activity): queue wait | execution');
       for (const [type, v] of byType) say(`    ${type.padEnd(26)} ${quantile(v.wait, 0.5).toFixed(0).padStart(6)} ms | ${quantile(v.run, 0.5).toFixed(0).padStart(6)} ms`);
       say(`  whole benchmark (both phases, processes, history reads): ${((performance.now() - benchStarted) / 60_000).toFixed(1)} min`);
-    } else {
-      const ids = new Set<string>();
-      const t0 = performance.now();
-      for (let i = 0; i < N; i += 100) {
-        await Promise.all(Array.from({ length: Math.min(100, N - i) }, async (_, k) => {
-          const started = await startLifecycle(client, config, { spec: spec(`parked-${i + k}`), requestedBy: 'bench' });
-          ids.add(started.workflowId);
-        }));
-      }
-      const countWaiting = async () => (await client.workflow.count(`TaskQueue = '${config.temporal.taskQueue}' AND MlopsStage = 'awaiting-approval' AND ExecutionStatus = 'Running'`)).count;
-      for (let waiting = 0; waiting < N; waiting = await countWaiting()) await new Promise((r) => setTimeout(r, 1000));
-      say(`parked, N=${N}: all waiting at the gate after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      await new Promise((r) => setTimeout(r, 5000));
-      const before = usage(worker.child.pid as number);
-      await new Promise((r) => setTimeout(r, 10_000));
-      const after = usage(worker.child.pid as number);
-      say(`  worker idle over 10 s: CPU ${(((after.cpuSeconds - before.cpuSeconds) / 10) * 100).toFixed(1)} %, RSS ${after.rssMb.toFixed(0)} MB (cache ${config.worker.maxCachedWorkflows ?? 'SDK default'})`);
-      worker.child.kill('SIGKILL');
-      worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
-      say(`  worker restart with ${N} open runs: "worker started" after ${worker.ms.toFixed(0)} ms`);
-      const sample = [...ids].slice(0, Math.min(100, N));
-      const latencies: number[] = [];
-      for (const id of sample) {
-        const s = performance.now();
-        await approve(id);
-        latencies.push(performance.now() - s);
-      }
-      say(`  approval → decision recorded (Update round trip) for ${sample.length} runs after the restart: ${pct(latencies)}`);
-      const rest = usage(worker.child.pid as number);
-      say(`  worker RSS after those approvals: ${rest.rssMb.toFixed(0)} MB`);
     }
   } finally {
     await stopGracefully(worker.child);

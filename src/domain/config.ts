@@ -13,6 +13,11 @@ const flag = z
 
 /** Worker process roles (README: running beyond one machine). */
 export const workerRoles = ['all', 'control', 'training'] as const;
+/**
+ * Workflow cache of a worker, in runs. Sized for many parked gates: a cached run costs ~1.8 MB of the worker's
+ * RSS, an evicted one nothing until it moves (README "scale — parked approvals").
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 export type WorkerRole = (typeof workerRoles)[number];
 
 /**
@@ -89,8 +94,11 @@ export const configSchema = z.object({
   MLOPS_WORKER_ROLE: z.enum(workerRoles).default('all'),
   /** Activities one worker runs at once on the built-in training queue (CPU-bound training and evaluation). */
   MLOPS_TRAINING_WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(2),
-  /** Workflow runs kept in the worker's cache (each is an isolate context; parked gates need none). */
-  MLOPS_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
+  /**
+   * Workflow runs a worker keeps in memory (~1.8 MB each); a run not cached replays its history when it next
+   * moves (~50–100 ms for a parked lifecycle), so 100 bounds the cache however many runs are parked (README).
+   */
+  MLOPS_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /** The prebuilt workflow bundle a worker loads (default: `dist/workflow-bundle.js`); `none` bundles at start. */
   MLOPS_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How often the model server writes buffered predictions to the prediction log. */
@@ -183,7 +191,7 @@ export interface AppConfig {
     readonly role: WorkerRole;
     readonly maxConcurrentActivities: number;
     readonly maxTrainingActivities: number;
-    readonly maxCachedWorkflows?: number;
+    readonly maxCachedWorkflows: number;
   };
   /** Prebuilt workflow bundle path, `none`, or unset (the build's default). */
   readonly workflowBundle?: string;
@@ -294,7 +302,7 @@ export function parseConfig(env: Record<string, string | undefined>, profile?: T
       role: c.MLOPS_WORKER_ROLE,
       maxConcurrentActivities: c.MLOPS_WORKER_MAX_ACTIVITIES,
       maxTrainingActivities: c.MLOPS_TRAINING_WORKER_MAX_ACTIVITIES,
-      ...(c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      maxCachedWorkflows: c.MLOPS_WORKER_MAX_CACHED_WORKFLOWS,
     }),
     ...(c.MLOPS_WORKER_METRICS_PORT
       ? { workerMetricsAddress: `${c.MLOPS_WORKER_METRICS_HOST}:${c.MLOPS_WORKER_METRICS_PORT}` }

@@ -2,9 +2,7 @@ import { Worker, type NativeConnection, type State, type WorkflowBundleOption } 
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverterFor } from '../adapters';
 import type { AppConfig, WorkerRole } from '../domain';
-
-/** Where the worker finds workflow code: a prebuilt bundle when given (tests, production), else the source. */
-export const workflowsPath = require.resolve('../workflows');
+import { workerBundlerOptions, workflowsPath } from './workflow-code';
 
 /** The activities the built-in training queue serves: CPU-bound model fitting and scoring. */
 const trainingActivityNames = ['trainCandidate', 'evaluateCandidate'] as const;
@@ -43,11 +41,11 @@ function createControlWorker(options: WorkerOptions, shared: SharedOptions, acti
   return Worker.create({
     ...shared,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: workerBundlerOptions() }),
     activities,
     ...(options.identity ? { identity: options.identity } : {}),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
   });
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './create-worker';
+import { sharedWorkflowModules, workflowBundleOptions, workflowsPath } from './workflow-code';
 
 /**
  * The prebuilt workflow bundle: `bundleWorkflowCode` runs once at build time (`npm run build`, and
@@ -37,6 +37,8 @@ export async function workflowSourceHash(): Promise<string> {
   const srcRoot = resolve(dirname(workflowsPath), '..');
   const files = (await Promise.all(['workflows', 'domain'].map((d) => listFiles(join(srcRoot, d))))).flat().sort();
   const hash = createHash('sha256').update(`@temporalio/workflow@${sdkVersion()}\n`);
+  // A bundle built with other shared modules is stale too.
+  hash.update(`preload ${JSON.stringify(sharedWorkflowModules.map((m) => relative(srcRoot, m).replace(/\.[jt]s$/, '')))}\n`);
   for (const file of files) hash.update(`${relative(srcRoot, file)}\n`).update(await readFile(file));
   return hash.digest('hex');
 }
@@ -46,7 +48,7 @@ export async function buildWorkflowBundle(codePath = defaultBundlePath): Promise
   const sourceHash = await workflowSourceHash();
   const existing = await readFile(manifestPathOf(codePath), 'utf8').then((t) => JSON.parse(t) as BundleManifest).catch(() => null);
   if (existing?.sourceHash === sourceHash && (await readFile(codePath).then(() => true).catch(() => false))) return { built: false, manifest: existing };
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
   const manifest: BundleManifest = { sourceHash, builtAt: new Date().toISOString(), sdkVersion: sdkVersion() };
   await writeFile(`${codePath}.tmp`, code);
   await rename(`${codePath}.tmp`, codePath);

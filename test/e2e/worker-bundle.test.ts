@@ -31,3 +31,11 @@ test('a bundle built from other workflow code is refused with a clear message', 
   expect(code).toBe(1);
   expect(output).toMatch(/the workflow bundle .*workflow-bundle\.js .* was built from other workflow code than this worker's .*run `npm run build`/);
 });
+
+test('the prebuilt bundle loads the shared libraries (zod, ed25519) once per worker, not once per run', () => {
+  // The SDK runs `preloadModules` before any run exists and shares what it loads; an import webpack dropped
+  // (packages with `sideEffects: false`) leaves an empty function and every cached run pays for its own copy.
+  const code = readFileSync(distBundle, 'utf8');
+  const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+  expect(preload).toMatch(/shared-libraries/);
+});

@@ -8,13 +8,13 @@ import type Database from 'better-sqlite3';
 import { ArtifactStore, dataConverterFor, FilePredictionLog, openBlobStore, openRegistry, type PredictionStore, SqliteRegistry } from '../../src/adapters';
 import { parseConfig, type AppConfig, type MonitoringStore, type Registry, type WorkerRole } from '../../src/domain';
 import { buildModelServer } from '../../src/serving';
-import { createLifecycleWorker, openActivityDeps, workflowsPath, type LifecycleWorkers } from '../../src/workers';
+import { createLifecycleWorker, openActivityDeps, workflowBundleOptions, type LifecycleWorkers } from '../../src/workers';
 import type { ActivityDeps } from '../../src/activities';
 import { repoRoot, tempDir, temporalAddress } from './paths';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles workflow code once per test file (it costs ~0.5 s). */
-export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentBundlerLogger }));
+export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> => (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: silentBundlerLogger }));
 const silentBundlerLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 export interface TestStack {

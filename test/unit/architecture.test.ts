@@ -57,6 +57,17 @@ test('domain code is pure: no Node built-ins, no side-effecting packages, no upw
   expect(offences).toEqual([]);
 });
 
+test('workflow and domain code leave zod\'s global state alone: one zod instance serves every run of a worker', () => {
+  // zod is preloaded once per worker and shared by all workflow runs (src/workers/workflow-code.ts): a schema
+  // registered with an id would be registered again by the next run (zod refuses duplicate ids), a config change
+  // would reach every run, and the SDK freezes zod's config anyway.
+  const offences: string[] = [];
+  for (const file of [...sourceFiles(join(src, 'workflows')), ...sourceFiles(join(src, 'domain'))]) {
+    if (/\.(meta|register|describe)\(|globalRegistry|z\.config\(/.test(readFileSync(file, 'utf8'))) offences.push(rel(file));
+  }
+  expect(offences).toEqual([]);
+});
+
 test('floors: activities and adapters never import workers, cli, serving or client; only entry points read process.env', () => {
   const offences: string[] = [];
   for (const floor of ['activities', 'adapters']) {

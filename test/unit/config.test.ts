@@ -43,3 +43,12 @@ test('the worker metrics endpoint is off unless a port is set', () => {
   expect(parseConfig({ MLOPS_WORKER_METRICS_PORT: '9464' }).workerMetricsAddress).toBe('0.0.0.0:9464');
   expect(() => parseConfig({ MLOPS_WORKER_METRICS_PORT: 'x' })).toThrow(/MLOPS_WORKER_METRICS_PORT/);
 });
+
+test('a worker caches 100 workflow runs unless told otherwise; 0 turns the cache off', () => {
+  // Sized for parked gates (README "scale — parked approvals"): the SDK's own default grows with the heap limit
+  // (~2,300 runs at ~1.8 MB each on a 4 GB heap), far past the 500 MB a worker with 10,000 parked runs may use.
+  expect(parseConfig({}).worker.maxCachedWorkflows).toBe(100);
+  expect(parseConfig({ MLOPS_WORKER_MAX_CACHED_WORKFLOWS: '2000' }).worker.maxCachedWorkflows).toBe(2000);
+  expect(parseConfig({ MLOPS_WORKER_MAX_CACHED_WORKFLOWS: '0' }).worker.maxCachedWorkflows).toBe(0);
+  expect(() => parseConfig({ MLOPS_WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/MLOPS_WORKER_MAX_CACHED_WORKFLOWS/);
+});
