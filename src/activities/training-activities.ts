@@ -72,6 +72,9 @@ function recipeOf(
   };
 }
 
+/** What evaluation scores: the candidate against the production champion on the snapshot's held-out split. */
+type EvaluationInput = { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef };
+
 /** A checkpoint file: the solver's whole state as JSON (typed arrays as plain arrays). */
 type StoredCheckpoint =
   | { solver: 'lbfgs'; iteration: number; loss: number; evaluations: number; x: number[]; gradient: number[]; s: number[][]; y: number[][] }
@@ -180,18 +183,14 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
      * Scores candidate and champion on the held-out split (see `evaluate`), heartbeating while it runs. Any
      * artifact kind (built-in JSON or ONNX from an external trainer) is scored here, by the same code.
      */
-    async evaluateCandidate(input: { spec: ModelSpec; snapshot: DatasetSnapshot; candidate: CandidateRef }): Promise<EvaluationReport> {
+    async evaluateCandidate(input: EvaluationInput): Promise<EvaluationReport> {
       const step = `evaluate on the held-out split of ${input.snapshot.id.slice(0, 12)}`;
       return heartbeatWhile({ step }, () => evaluate(input));
     },
   };
 
   /** Scores candidate and current champion on the same held-out split, then applies the spec's gate. */
-  async function evaluate(input: {
-    spec: ModelSpec;
-    snapshot: DatasetSnapshot;
-    candidate: CandidateRef;
-  }): Promise<EvaluationReport> {
+  async function evaluate(input: EvaluationInput): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
     if (spec.target.kind === 'regression') return evaluateRegression(input);
     const production = await registry.findByAlias(spec.name, 'production');
@@ -225,11 +224,7 @@ export function createTrainingActivities({ datasets, artifacts, registry, logger
    * Regression: RMSE, MAE and R² of candidate and champion on the same held-out rows (rows without a target
    * value are left out, as in training), then the spec's regression gate.
    */
-  async function evaluateRegression(input: {
-    spec: ModelSpec;
-    snapshot: DatasetSnapshot;
-    candidate: CandidateRef;
-  }): Promise<EvaluationReport> {
+  async function evaluateRegression(input: EvaluationInput): Promise<EvaluationReport> {
     const { spec, snapshot, candidate } = input;
     const production = await registry.findByAlias(spec.name, 'production');
     const loaded = production ? await scorerOf(production) : null;

@@ -1,4 +1,4 @@
-import type { FeatureValue, PredictionRole, ScoredRequest } from '../domain';
+import { jsonKeyPrefixes, jsonNumber, type FeatureValue, type PredictionRole, type ScoredRequest } from '../domain';
 
 /**
  * The binary form in which the model server hands what it scored to the prediction log's writer thread.
@@ -175,8 +175,6 @@ export interface DecodedLine {
   readonly json: string;
 }
 
-/** JSON of a value as JSON.stringify writes it. */
-const json = (v: FeatureValue): string => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v));
 
 /**
  * The chunk's records as log lines, in the order they were recorded: each line the JSON.stringify of its
@@ -196,7 +194,7 @@ export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
   };
   const value = (): string => {
     const tag = u8();
-    if (tag === VALUE_NUMBER) return json(f64());
+    if (tag === VALUE_NUMBER) return jsonNumber(f64());
     if (tag === VALUE_STRING) return JSON.stringify(str());
     return tag === VALUE_NULL ? 'null' : tag === VALUE_TRUE ? 'true' : 'false';
   };
@@ -215,8 +213,8 @@ export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
         classes,
         model,
         where: `,"model":${JSON.stringify(model)},"version":${version},"role":${JSON.stringify(role)},"features":{`,
-        featureKeys: features.map((f, i) => `${i === 0 ? '' : ','}${JSON.stringify(f.name)}:`),
-        classKeys: (classes ?? []).map((c, i) => `${i === 0 ? '' : ','}${JSON.stringify(c)}:`),
+        featureKeys: jsonKeyPrefixes(features.map((f) => f.name)),
+        classKeys: jsonKeyPrefixes(classes ?? []),
         labels: (classes ?? []).map((c) => `},"label":${JSON.stringify(c)},"probabilities":{`),
       });
     } else if (tag === TAG_SCORED) {
@@ -232,7 +230,7 @@ export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
         if (!schema.classes) line += `},"label":${JSON.stringify(String(f64()))},"probabilities":{`;
         else {
           line += schema.labels[u32()] as string;
-          for (let c = 0; c < k; c++) line += (schema.classKeys[c] as string) + json(f64());
+          for (let c = 0; c < k; c++) line += (schema.classKeys[c] as string) + jsonNumber(f64());
         }
         lines.push({ model: schema.model, at, json: `${line}}}` });
       }

@@ -17,6 +17,7 @@ export * from './governance';
 export * from './config';
 export * from './payload-keys';
 export * from './prediction';
+export * from './json-text';
 export * from './rollout';
 export * from './monitoring';
 export * from './history';

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { noopPredictionSink, type PredictionRole } from '../domain';
+import { argmaxLabels } from '../domain/ml';
 import type { LoadedVersion, ModelRoute } from './model-router';
-import { argmaxLabels, type PredictionJson } from './prediction-json';
+import type { PredictionJson } from './prediction-json';
 import { describeIssues, MAX_BATCH } from './request-schema';
 import { errorBody, type ServerContext } from './server-context';
 import type { RequestOutcome } from './version-stats';

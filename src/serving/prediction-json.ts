@@ -1,3 +1,5 @@
+import { jsonKeyPrefixes, jsonNumber } from '../domain';
+
 /**
  * The JSON answers of a classifier version, written by hand: the parts that never change (model name, version,
  * the classes' keys) are made once per version, so a request only formats its own numbers and request id.
@@ -11,17 +13,14 @@ export interface PredictionJson {
   batch(requestId: string, labels: Uint16Array, probabilities: Float64Array): string;
 }
 
-/** JSON of a number as JSON.stringify writes it (non-finite numbers become null). */
-const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
-
 export function predictionJson(model: string, version: number, classes: readonly string[]): PredictionJson {
   const head = `{"model":${JSON.stringify(model)},"version":${version},"requestId":`;
   const labels = classes.map((c) => `{"label":${JSON.stringify(c)},"probabilities":{`);
-  const keys = classes.map((c, i) => `${i === 0 ? '' : ','}${JSON.stringify(c)}:`);
+  const keys = jsonKeyPrefixes(classes);
   const k = classes.length;
   const row = (label: number, p: Float64Array, r: number): string => {
     let s = labels[label] as string;
-    for (let c = 0; c < k; c++) s += (keys[c] as string) + num(p[r * k + c] as number);
+    for (let c = 0; c < k; c++) s += (keys[c] as string) + jsonNumber(p[r * k + c] as number);
     return `${s}}}`;
   };
   return {
@@ -32,16 +31,4 @@ export function predictionJson(model: string, version: number, classes: readonly
       return `${s}]}`;
     },
   };
-}
-
-/** Each row's label: the first class with the highest probability (as the built-in model and `toPredictions`). */
-export function argmaxLabels(probabilities: Float64Array, classCount: number): Uint16Array {
-  const rows = probabilities.length / classCount;
-  const labels = new Uint16Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < classCount; c++) if ((probabilities[r * classCount + c] as number) > (probabilities[r * classCount + best] as number)) best = c;
-    labels[r] = best;
-  }
-  return labels;
 }

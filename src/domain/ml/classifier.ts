@@ -28,20 +28,26 @@ export function builtinClassifier(artifact: ModelArtifact): Classifier {
   };
 }
 
+/** Each row's label as a class index: the first class with the highest probability (as the built-in model). */
+export function argmaxLabels(probabilities: Float64Array, classCount: number): Uint16Array {
+  const rows = probabilities.length / classCount;
+  const labels = new Uint16Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classCount; c++) if ((probabilities[r * classCount + c] as number) > (probabilities[r * classCount + best] as number)) best = c;
+    labels[r] = best;
+  }
+  return labels;
+}
+
 /** Label (first highest probability, as the built-in model) and named probabilities of each row. */
 export function toPredictions(classes: readonly string[], matrix: Float64Array): Prediction[] {
   const k = classes.length;
-  const out: Prediction[] = [];
-  for (let i = 0; i < matrix.length / k; i++) {
+  return Array.from(argmaxLabels(matrix, k), (best, i) => {
     const probabilities: Record<string, number> = {};
-    let best = 0;
-    for (let c = 0; c < k; c++) {
-      probabilities[classes[c] as string] = matrix[i * k + c] as number;
-      if ((matrix[i * k + c] as number) > (matrix[i * k + best] as number)) best = c;
-    }
-    out.push({ label: classes[best] as string, probabilities });
-  }
-  return out;
+    for (let c = 0; c < k; c++) probabilities[classes[c] as string] = matrix[i * k + c] as number;
+    return { label: classes[best] as string, probabilities };
+  });
 }
 
 export async function predictRows(model: Classifier, rows: readonly Row[]): Promise<Prediction[]> {
