@@ -52,6 +52,10 @@ interface Measured {
   readonly swaps?: number;
   /** CPU time (user + system) the serving process spent per answered request. */
   readonly serverCpuUsPerRequest: number;
+  /** The same for the server's main (event loop) thread alone: the rest is GC helpers and the log writer. */
+  readonly mainThreadCpuUsPerRequest: number;
+  /** All CPUs of the machine (load generator, kernel, anything else running) per answered request. */
+  readonly machineCpuUsPerRequest: number;
 }
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -60,9 +64,17 @@ const say = (s = '') => process.stdout.write(`${s}\n`);
  * CPU seconds (user + system) a process has used, from /proc. On 2 shared cores req/s moves with whatever else
  * runs; the server's CPU per request does not, so it is the figure to compare code changes by.
  */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+function cpuSeconds(pid: number, tid?: number): number {
+  const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds all of the machine's CPUs have spent busy (not idle or waiting on I/O), from /proc/stat. */
+function machineCpuSeconds(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /** One autocannon run; latencies are collected from its response events (float ms: its histogram keeps whole ms). */
@@ -91,9 +103,12 @@ async function measure(name: string, port: number, body: unknown, during?: (stop
   await load(url, body, 2); // warm-up (JIT, connection pools), discarded
   let finished = false;
   const side = during?.(() => finished);
-  const cpuBefore = cpuSeconds(server);
+  const cpuBefore = { server: cpuSeconds(server), main: cpuSeconds(server, server), machine: machineCpuSeconds() };
   const { result: r, latencies } = await load(url, body, DURATION_S);
-  const serverCpuUsPerRequest = ((cpuSeconds(server) - cpuBefore) * 1e6) / r.requests.total;
+  const perRequest = (seconds: number, before: number) => ((seconds - before) * 1e6) / r.requests.total;
+  const serverCpuUsPerRequest = perRequest(cpuSeconds(server), cpuBefore.server);
+  const mainThreadCpuUsPerRequest = perRequest(cpuSeconds(server, server), cpuBefore.main);
+  const machineCpuUsPerRequest = perRequest(machineCpuSeconds(), cpuBefore.machine);
   finished = true;
   const swaps = side ? await side : undefined;
   latencies.sort((a, b) => a - b);
@@ -107,8 +122,10 @@ async function measure(name: string, port: number, body: unknown, during?: (stop
     errors: r.errors,
     ...(swaps !== undefined ? { swaps } : {}),
     serverCpuUsPerRequest,
+    mainThreadCpuUsPerRequest,
+    machineCpuUsPerRequest,
   };
-  say(`  ${name.padEnd(42)} ${m.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms.toFixed(2).padStart(6)} ms  p99 ${m.p99Ms.toFixed(2).padStart(6)} ms  cpu ${m.serverCpuUsPerRequest.toFixed(0).padStart(4)} µs/req  non-2xx ${m.non2xx}  errors ${m.errors}${swaps !== undefined ? `  swaps ${swaps}` : ''}`);
+  say(`  ${name.padEnd(42)} ${m.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms.toFixed(2).padStart(6)} ms  p99 ${m.p99Ms.toFixed(2).padStart(6)} ms  cpu ${m.serverCpuUsPerRequest.toFixed(0).padStart(4)} µs/req (main ${m.mainThreadCpuUsPerRequest.toFixed(0)}, machine ${m.machineCpuUsPerRequest.toFixed(0)})  non-2xx ${m.non2xx}  errors ${m.errors}${swaps !== undefined ? `  swaps ${swaps}` : ''}`);
   return m;
 }
 
