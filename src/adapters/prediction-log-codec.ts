@@ -21,12 +21,17 @@ const VALUE_TRUE = 4;
 
 const ROLES: readonly PredictionRole[] = ['primary', 'canary', 'shadow'];
 
+type SchemaSource = Pick<ScoredRequest, 'model' | 'version' | 'role'>;
+
 export class ChunkEncoder {
   private buf: Buffer;
   private view: DataView;
   private off = 0;
-  /** Schema ids of this chunk, by `model \u0001 version \u0001 role`. */
-  private schemas = new Map<string, number>();
+  /**
+   * Schemas of this chunk (their id is the index), by model, version and role (a version's features and classes
+   * never change): found in a scan of the few a chunk holds, with no key string to build and hash per request.
+   */
+  private schemas: SchemaSource[] = [];
   /** Records (rows) in this chunk. */
   records = 0;
 
@@ -51,7 +56,7 @@ export class ChunkEncoder {
     this.buf = Buffer.allocUnsafeSlow(this.initialBytes);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.off = 0;
-    this.schemas = new Map();
+    this.schemas = [];
     this.records = 0;
     return chunk;
   }
@@ -87,11 +92,12 @@ export class ChunkEncoder {
   }
 
   private schemaOf(s: ScoredRequest): number {
-    const key = `${s.model}\u0001${s.version}\u0001${s.role}`;
-    let id = this.schemas.get(key);
-    if (id !== undefined) return id;
-    id = this.schemas.size;
-    this.schemas.set(key, id);
+    for (let i = this.schemas.length - 1; i >= 0; i--) {
+      const known = this.schemas[i] as SchemaSource;
+      if (known.role === s.role && known.version === s.version && known.model === s.model) return i;
+    }
+    const id = this.schemas.length;
+    this.schemas.push({ model: s.model, version: s.version, role: s.role });
     this.u8(TAG_SCHEMA);
     this.str(s.model);
     this.u32(s.version);
@@ -149,7 +155,17 @@ export class ChunkEncoder {
 
   private str(s: string): void {
     this.room(4 + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const n = this.buf.write(s, this.off + 4);
+    const start = this.off + 4;
+    let n = 0;
+    // Short ASCII (request ids, names): copied in a loop, cheaper than the call into C++ that Buffer.write makes.
+    if (s.length <= 64) {
+      for (; n < s.length; n++) {
+        const c = s.charCodeAt(n);
+        if (c > 0x7f) break;
+        this.buf[start + n] = c;
+      }
+    }
+    if (n < s.length) n = this.buf.write(s, start);
     this.view.setUint32(this.off, n, true);
     this.off += 4 + n;
   }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onResponseHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { ArtifactStore } from '../adapters';
@@ -63,9 +63,11 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
     done();
   });
   app.addHook('onClose', async () => ctx.sink.flush());
-  app.addHook('onResponse', (req, reply, done) => {
-    metrics.http.inc([req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode)]);
-    done();
+  // Each route counts its own responses with series bound once (a hook for every route, not one reading
+  // `req.routeOptions`, which builds an object on each read); unmatched requests count in the 404 handler.
+  app.addHook('onRoute', (route) => {
+    const count = countResponses(metrics, route.url);
+    route.onResponse = route.onResponse ? [count, ...[route.onResponse].flat()] : count;
   });
 
   app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
@@ -73,7 +75,10 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
     if (status === 500) logger.error({ err, requestId: req.id }, 'model server error');
     await reply.code(status).send(errorBody(status, status === 500 ? 'internal error' : err.message, req.id));
   });
-  app.setNotFoundHandler(async (req, reply) => reply.code(404).send(errorBody(404, `no route ${req.method} ${req.url}`, req.id)));
+  app.setNotFoundHandler(async (req, reply) => {
+    metrics.http.inc([req.method, 'unmatched', '404']);
+    return reply.code(404).send(errorBody(404, `no route ${req.method} ${req.url}`, req.id));
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => (ready ? { status: 'ready', models: router.list().length } : reply.code(503).send(errorBody(503, 'loading models', req.id))));
@@ -88,4 +93,17 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
   ready = true;
   routeState?.save(router.list());
   return { app, router, stats };
+}
+
+/** A route's response counter: its series by method and status, bound on first use. */
+function countResponses(metrics: ServingMetrics, url: string): onResponseHookHandler {
+  const series = new Map<string, Map<number, { inc(): void }>>();
+  return (req, reply, done) => {
+    let byStatus = series.get(req.method);
+    if (!byStatus) series.set(req.method, (byStatus = new Map()));
+    let counter = byStatus.get(reply.statusCode);
+    if (!counter) byStatus.set(reply.statusCode, (counter = metrics.http.bind([req.method, url, String(reply.statusCode)])));
+    counter.inc();
+    done();
+  };
 }

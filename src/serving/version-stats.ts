@@ -108,15 +108,19 @@ class Series {
   }
 }
 
+/** A series' key among its model's: a number, so the per-request lookup builds no string. */
+const roleIndex: Record<PredictionRole, number> = { primary: 0, canary: 1, shadow: 2 };
+const seriesKey = (version: number, role: PredictionRole) => version * 4 + roleIndex[role];
+
 export class VersionStats {
-  private readonly models = new Map<string, Map<string, Series>>();
+  private readonly models = new Map<string, Map<number, Series>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   private series(model: string, version: number, role: PredictionRole, classes: readonly string[]): Series {
     let perModel = this.models.get(model);
     if (!perModel) this.models.set(model, (perModel = new Map()));
-    const key = `${version}:${role}`;
+    const key = seriesKey(version, role);
     let s = perModel.get(key);
     if (!s) {
       if (perModel.size >= MAX_SERIES_PER_MODEL) {

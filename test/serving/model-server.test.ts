@@ -92,9 +92,21 @@ test('bad requests get a clear 4xx naming the problem, and the server keeps serv
   expect(badRoute.body['message']).toMatch(/percent: required in canary mode/);
   expect((await route({ stable: 99 })).status).toBe(404);
 
+  const noRoute = await call(`${server.url}/v2/nothing-here`, { method: 'GET', token: null });
+  expect(noRoute.status).toBe(404);
+
   expect((await predict({ instance: row })).status).toBe(200);
   const text = await (await fetch(`${server.url}/metrics`)).text();
   expect(text).toMatch(new RegExp(`mlops_predict_errors_total\\{model="${MODEL}",version="1",role="primary",kind="rejected"\\} [1-9]`));
+  // Every response counted by its route's pattern and status; requests no route matched, as "unmatched".
+  const http = (method: string, route: string, code: number) =>
+    Number(new RegExp(`mlops_http_requests_total\\{method="${method}",route="${route.replace(/\//g, '\\/')}",code="${code}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  expect(http('POST', '/v1/models/:name/predict', 400)).toBeGreaterThanOrEqual(7);
+  expect(http('POST', '/v1/models/:name/predict', 404)).toBeGreaterThanOrEqual(1);
+  expect(http('POST', '/v1/models/:name/predict', 415)).toBe(1);
+  expect(http('POST', '/v1/models/:name/predict', 200)).toBeGreaterThanOrEqual(1);
+  expect(http('PUT', '/admin/models/:name/route', 400)).toBeGreaterThanOrEqual(1);
+  expect(http('GET', 'unmatched', 404)).toBe(1);
 });
 
 test('the admin API requires the bearer token', async () => {

@@ -13,6 +13,11 @@ export interface Classifier {
   readonly features: readonly FeatureRef[];
   /** Probability matrix (rows × classes), columns in `classes` order. */
   probabilityMatrix(rows: readonly Row[]): Promise<Float64Array>;
+  /**
+   * The same, answered at once, for models scored in-process: the model server's request path then needs no
+   * promise (ONNX sessions run on onnxruntime's threads and have none).
+   */
+  readonly probabilityMatrixNow?: (rows: readonly Row[]) => Float64Array;
   /** The same for a columnar frame (evaluation's path: no row objects). */
   frameProbabilityMatrix(frame: Frame): Promise<Float64Array>;
 }
@@ -24,6 +29,7 @@ export function builtinClassifier(artifact: ModelArtifact): Classifier {
     classes: artifact.classes,
     features: artifact.features,
     probabilityMatrix: (rows) => Promise.resolve(model.probabilityMatrix(rows)),
+    probabilityMatrixNow: (rows) => model.probabilityMatrix(rows),
     frameProbabilityMatrix: (frame) => Promise.resolve(frameProbabilities(artifact, frame)),
   };
 }
