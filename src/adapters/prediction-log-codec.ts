@@ -1,4 +1,5 @@
 import { jsonKeyPrefixes, jsonNumber, type FeatureValue, type PredictionRole, type ScoredRequest } from '../domain';
+import { LineBuffer, writeShortAscii } from './line-buffer';
 
 /**
  * The binary form in which the model server hands what it scored to the prediction log's writer thread.
@@ -155,32 +156,25 @@ export class ChunkEncoder {
 
   private str(s: string): void {
     this.room(4 + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const start = this.off + 4;
-    let n = 0;
-    // Short ASCII (request ids, names): copied in a loop, cheaper than the call into C++ that Buffer.write makes.
-    if (s.length <= 64) {
-      for (; n < s.length; n++) {
-        const c = s.charCodeAt(n);
-        if (c > 0x7f) break;
-        this.buf[start + n] = c;
-      }
-    }
-    if (n < s.length) n = this.buf.write(s, start);
+    const short = writeShortAscii(this.buf, this.off + 4, s);
+    const n = short >= 0 ? short : this.buf.write(s, this.off + 4);
     this.view.setUint32(this.off, n, true);
     this.off += 4 + n;
   }
 }
 
+/** The parts of a schema's lines that never change, as UTF-8 bytes made once per chunk. */
 interface Schema {
-  readonly features: { name: string; type: 'numeric' | 'categorical' }[];
-  readonly classes: string[] | null;
-  /** The JSON text every record of this schema shares, made once: `,"model":…,"version":…,"role":…`. */
-  readonly where: string;
   readonly model: string;
-  /** `"name":` of each feature and (classifiers) of each class, and each class as a label. */
-  readonly featureKeys: string[];
-  readonly classKeys: string[];
-  readonly labels: string[];
+  readonly featureCount: number;
+  readonly classCount: number;
+  /** `,"model":…,"version":…,"role":…,"features":{`. */
+  readonly where: Buffer;
+  /** `"name":` of each feature, comma-led after the first. */
+  readonly featureKeys: Buffer[];
+  /** The same for each class, and each class as a label: `},"label":"sun","probabilities":{`. */
+  readonly classKeys: Buffer[];
+  readonly labels: Buffer[];
 }
 
 /** One log line of a chunk, with what names its file. */
@@ -191,12 +185,40 @@ export interface DecodedLine {
   readonly json: string;
 }
 
+/** `000` … `999`. */
+const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let isoSecond = NaN;
+let isoPrefix = '';
 
 /**
- * The chunk's records as log lines, in the order they were recorded: each line the JSON.stringify of its
- * PredictionRecord (`scoredRecords`, same keys in the same order), written directly — no record objects.
+ * `new Date(ms).toISOString()`, with the part up to the second made once per second: formatting a Date for every
+ * request was the writer's largest cost of its own on 1-row traffic.
  */
-export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
+function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20); // `YYYY-MM-DDTHH:MM:SS.`
+    isoSecond = second;
+  }
+  return `${isoPrefix}${MILLIS[ms - second * 1000] as string}Z`;
+}
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const NULL = bytes('null');
+const TRUE = bytes('true');
+const FALSE = bytes('false');
+const ROW_KEY = bytes(',"row":');
+const LINE_END = bytes('}}');
+const VALUE_LABEL = bytes('},"label":');
+const NO_PROBABILITIES = bytes(',"probabilities":{');
+
+/**
+ * Writes the chunk's records as log lines, in the order they were recorded, into the buffer `linesOf` gives for
+ * each record's model and time (ISO-8601 and ms since the epoch; asked once per request: its rows share both). Each line is the JSON.stringify of
+ * its PredictionRecord (`scoredRecords`, same keys in the same order), written as bytes from pieces — no record
+ * object and no line string. Returns the number of lines.
+ */
+export function decodeChunkInto(chunk: Uint8Array, linesOf: (model: string, at: string, atMs: number) => LineBuffer): number {
   const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   let off = 0;
@@ -208,53 +230,84 @@ export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
     off += n;
     return buf.toString('utf8', off - n, off);
   };
-  const value = (): string => {
-    const tag = u8();
-    if (tag === VALUE_NUMBER) return jsonNumber(f64());
-    if (tag === VALUE_STRING) return JSON.stringify(str());
-    return tag === VALUE_NULL ? 'null' : tag === VALUE_TRUE ? 'true' : 'false';
-  };
   const schemas: Schema[] = [];
-  const lines: DecodedLine[] = [];
+  let lines = 0;
   while (off < buf.length) {
     const tag = u8();
     if (tag === TAG_SCHEMA) {
       const model = str();
       const version = u32();
       const role = ROLES[u8()] as PredictionRole;
-      const features = Array.from({ length: u32() }, () => ({ name: str(), type: u8() === 0 ? ('numeric' as const) : ('categorical' as const) }));
+      const features = Array.from({ length: u32() }, () => ({ name: str(), numeric: u8() === 0 }));
       const classes = u8() === 0 ? Array.from({ length: u32() }, str) : null;
       schemas.push({
-        features,
-        classes,
         model,
-        where: `,"model":${JSON.stringify(model)},"version":${version},"role":${JSON.stringify(role)},"features":{`,
-        featureKeys: jsonKeyPrefixes(features.map((f) => f.name)),
-        classKeys: jsonKeyPrefixes(classes ?? []),
-        labels: (classes ?? []).map((c) => `},"label":${JSON.stringify(c)},"probabilities":{`),
+        featureCount: features.length,
+        classCount: classes?.length ?? 0,
+        where: bytes(`,"model":${JSON.stringify(model)},"version":${version},"role":${JSON.stringify(role)},"features":{`),
+        featureKeys: jsonKeyPrefixes(features.map((f) => f.name)).map(bytes),
+        classKeys: jsonKeyPrefixes(classes ?? []).map(bytes),
+        labels: (classes ?? []).map((c) => bytes(`},"label":${JSON.stringify(c)},"probabilities":{`)),
       });
     } else if (tag === TAG_SCORED) {
       const schema = schemas[u32()] as Schema;
-      const head = `{"requestId":${JSON.stringify(str())},"row":`;
-      const at = new Date(f64()).toISOString();
-      const where = `,"at":"${at}"${schema.where}`;
+      const requestId = `{"requestId":${JSON.stringify(str())}`;
+      const atMs = f64();
+      const at = isoTime(atMs);
+      const atJson = `,"at":"${at}"`;
       const n = u32();
-      const k = schema.classes?.length ?? 0;
+      const out = linesOf(schema.model, at, atMs);
       for (let r = 0; r < n; r++) {
-        let line = head + r + where;
-        for (let f = 0; f < schema.features.length; f++) line += (schema.featureKeys[f] as string) + value();
-        if (!schema.classes) line += `},"label":${JSON.stringify(String(f64()))},"probabilities":{`;
-        else {
-          line += schema.labels[u32()] as string;
-          for (let c = 0; c < k; c++) line += (schema.classKeys[c] as string) + jsonNumber(f64());
+        out.text(requestId);
+        out.put(ROW_KEY);
+        out.text(String(r));
+        out.text(atJson);
+        out.put(schema.where);
+        for (let f = 0; f < schema.featureCount; f++) {
+          out.put(schema.featureKeys[f] as Buffer);
+          const kind = u8();
+          if (kind === VALUE_NUMBER) out.text(jsonNumber(f64()));
+          else if (kind === VALUE_STRING) out.text(JSON.stringify(str()));
+          else out.put(kind === VALUE_NULL ? NULL : kind === VALUE_TRUE ? TRUE : FALSE);
         }
-        lines.push({ model: schema.model, at, json: `${line}}}` });
+        if (schema.classCount === 0) {
+          out.put(VALUE_LABEL);
+          out.text(JSON.stringify(String(f64())));
+          out.put(NO_PROBABILITIES);
+        } else {
+          out.put(schema.labels[u32()] as Buffer);
+          for (let c = 0; c < schema.classCount; c++) {
+            out.put(schema.classKeys[c] as Buffer);
+            out.text(jsonNumber(f64()));
+          }
+        }
+        out.put(LINE_END);
+        out.endLine();
       }
+      lines += n;
     } else if (tag === TAG_LINE) {
       const model = str();
       const at = str();
-      lines.push({ model, at, json: str() });
+      linesOf(model, at, Date.parse(at)).append(str());
+      lines++;
     } else throw new Error(`prediction log chunk: unknown record tag ${tag} at byte ${off - 1}`);
   }
   return lines;
+}
+
+/** The chunk's lines as strings, in order, each with its model and time (tests and tools; the writer uses bytes). */
+export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
+  const out = new LineBuffer();
+  const sources: { model: string; at: string; from: number }[] = [];
+  decodeChunkInto(chunk, (model, at) => {
+    sources.push({ model, at, from: out.count });
+    return out;
+  });
+  const texts = out.bytes().toString('utf8').split('\n').slice(0, out.count);
+  let s = 0;
+  return texts.map((json, i) => {
+    while (s + 1 < sources.length && (sources[s + 1] as { from: number }).from <= i) s++;
+    const { model, at } = sources[s] as { model: string; at: string };
+    return { model, at, json };
+  });
 }

@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DecodedLine } from './prediction-log-codec';
+import { decodeChunkInto } from './prediction-log-codec';
 import { predictionLogLayout } from './prediction-log-layout';
 import { LineBuffer } from './line-buffer';
 
@@ -36,13 +36,24 @@ export class PredictionLogFiles {
     return n;
   }
 
-  add(lines: readonly DecodedLine[]): void {
-    for (const l of lines) {
-      const path = this.pathOf(l.model, l.at);
-      let buffer = this.pending.get(path);
-      if (!buffer) this.pending.set(path, (buffer = new LineBuffer()));
-      buffer.append(l.json);
-    }
+  /**
+   * Adds a chunk's records (prediction-log-codec.ts) as lines of their files — all or none: a chunk that does not
+   * decode leaves no torn line behind.
+   */
+  addChunk(chunk: Uint8Array): void {
+    const decoded = new Map<string, LineBuffer>();
+    // Requests come in runs of one model and hour: the last one's buffer, without working out its path again.
+    let last: { model: string; hour: number; buffer: LineBuffer } | null = null;
+    decodeChunkInto(chunk, (model, at, atMs) => {
+      const hour = Math.floor(atMs / 3_600_000);
+      if (last && last.model === model && last.hour === hour) return last.buffer;
+      const path = this.pathOf(model, at);
+      let buffer = decoded.get(path);
+      if (!buffer) decoded.set(path, (buffer = new LineBuffer()));
+      last = { model, hour, buffer };
+      return buffer;
+    });
+    for (const [path, lines] of decoded) this.pending.set(path, this.pending.get(path)?.prependTo(lines) ?? lines);
   }
 
   async writePending(): Promise<WriteOutcome> {

@@ -1,6 +1,5 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeChunk } from './prediction-log-codec';
 import { PredictionLogFiles } from './prediction-log-files';
 
 /** A message to the writer thread: a chunk of recorded predictions to write now (none: just retry). */
@@ -38,7 +37,7 @@ function serve(port: NonNullable<typeof parentPort>, data: WriterThreadData): vo
       let written: string[] = [];
       const before = files.written;
       try {
-        if (request.chunk) files.add(decodeChunk(request.chunk));
+        if (request.chunk) files.addChunk(request.chunk);
         const outcome = await files.writePending();
         written = outcome.files;
         error = outcome.error ? outcome.error.message : null;

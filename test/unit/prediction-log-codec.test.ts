@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChunkEncoder, decodeChunk } from '../../src/adapters/prediction-log-codec';
+import { PredictionLogFiles } from '../../src/adapters/prediction-log-files';
 import { scoredRecords, type ScoredRequest } from '../../src/domain';
+import { tempDir } from '../support/paths';
 
 const features = [
   { name: 'location', type: 'categorical' as const },
@@ -65,4 +69,29 @@ test('each chunk carries its own schemas, so any chunk decodes on its own', () =
 
 test('an unknown record tag is refused with where it was found', () => {
   expect(() => decodeChunk(Uint8Array.from([9]))).toThrow('unknown record tag 9 at byte 0');
+});
+
+test('a chunk\'s lines go to the file of their model and hour, with the times toISOString writes', async () => {
+  const dir = tempDir('log-codec-files');
+  const files = new PredictionLogFiles(dir, 'w1');
+  const encoder = new ChunkEncoder();
+  const sent: { model: string; at: number }[] = [
+    { model: 'weather', at: Date.parse('2026-12-01T10:59:59.998Z') },
+    { model: 'weather', at: Date.parse('2026-12-01T10:59:59.999Z') },
+    { model: 'weather', at: Date.parse('2026-12-01T11:00:00.000Z') },
+    { model: 'rain', at: Date.parse('2026-12-01T11:00:00.007Z') },
+    { model: 'weather', at: Date.parse('2026-12-01T10:59:59.999Z') }, // a late one goes back to its hour's file
+    { model: 'weather', at: Date.parse('2026-12-01T11:00:01.070Z') },
+  ];
+  sent.forEach(({ model, at }, i) => encoder.scored({ ...classified(`r${i}`, [{ location: 'Oslo', 'temp "max"': i, windy: null }]), model, at }));
+  files.addChunk(encoder.take());
+  expect((await files.writePending()).error).toBeNull();
+
+  const read = (model: string, hour: string) =>
+    readFileSync(join(dir, model, `${hour}.w1.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestId: string; at: string });
+  const iso = (i: number) => new Date((sent[i] as { at: number }).at).toISOString();
+  expect(read('weather', '2026-12-01T10').map((l) => [l.requestId, l.at])).toEqual([['r0', iso(0)], ['r1', iso(1)], ['r4', iso(4)]]);
+  expect(read('weather', '2026-12-01T11').map((l) => [l.requestId, l.at])).toEqual([['r2', iso(2)], ['r5', iso(5)]]);
+  expect(read('rain', '2026-12-01T11').map((l) => [l.requestId, l.at])).toEqual([['r3', iso(3)]]);
+  expect(files.written).toBe(6);
 });
