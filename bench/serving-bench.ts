@@ -23,7 +23,7 @@ const { values } = parseArgs({
     // The hot-path figures (no-op ceiling, 1 row, 100 rows) without the FastAPI comparison and its Python venv.
     'skip-fastapi': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
-    // Another worktree may run this benchmark at the same time: its servers take port-base .. port-base + 2.
+    // Another worktree may run this benchmark at the same time: its servers take port-base .. port-base + 3.
     'port-base': { type: 'string', default: '8813' },
     // Alternating no-op / predict pairs for the ratio (see alternate()).
     rounds: { type: 'string', default: '6' },
@@ -37,7 +37,7 @@ const CONNECTIONS = 10;
 const ROUNDS = Number(values.rounds);
 const ROUND_S = Number(values['round-seconds']);
 const BASE = Number(values['port-base']);
-const PORTS = { mlops: BASE, fastapi: BASE + 1, noop: BASE + 2 } as const;
+const PORTS = { mlops: BASE, fastapi: BASE + 1, noop: BASE + 2, framedNoop: BASE + 3 } as const;
 const MODEL = 'weather-bench';
 const TOKEN = 'bench-admin-token';
 
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
     };
     node('mlops', PORTS.mlops, join(root, 'dist/src/serving/main.js'));
     node('noop', PORTS.noop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.noop)]);
+    node('framed-noop', PORTS.framedNoop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.framedNoop), '--framed']);
     const fastapiArgs = ['--csv', weatherCsvPath, '--port', String(PORTS.fastapi), '--model', MODEL];
     const python = join(root, 'bench/.venv/bin/python');
     if (WITH_FASTAPI) {
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
     await Promise.all([
       waitForHttp(`http://127.0.0.1:${PORTS.mlops}/readyz`),
       waitForHttp(`http://127.0.0.1:${PORTS.noop}/healthz`),
+      waitForHttp(`http://127.0.0.1:${PORTS.framedNoop}/healthz`),
       WITH_FASTAPI ? waitForHttp(`http://127.0.0.1:${PORTS.fastapi}/healthz`, 60_000) : null,
     ]);
 
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
       WITH_FASTAPI ? measure(`FastAPI + scikit-learn, ${rowCount}`, PORTS.fastapi, body) : Promise.resolve(null);
     const results = {
       noop: await measure('fastify no-op (ceiling)', PORTS.noop, single),
+      framedNoop: await measure("no-op in the model server's frame", PORTS.framedNoop, single),
       mlopsSingle: await measure('mlops server, 1 row', PORTS.mlops, single),
       fastapiSingle: await fastapi('1 row', single),
       mlopsBatch: await measure('mlops server, 100 rows', PORTS.mlops, batch),
@@ -224,13 +227,16 @@ async function main(): Promise<void> {
     };
     const paired = await alternate(single);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const { noop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
+    const { noop, framedNoop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
     say('\nhot path (issue 12 targets: 1 row >= 0.80x the no-op req/s, 100-row p99 < 20 ms)');
     say(`  no-op: ${noop.reqPerSec.toFixed(0)} req/s, p99 ${noop.p99Ms.toFixed(2)} ms`);
     say(`  predict, 1 row: ${mlopsSingle.reqPerSec.toFixed(0)} req/s, p99 ${mlopsSingle.p99Ms.toFixed(2)} ms`);
     say(`  predict / no-op req/s (same run): ${ratio(mlopsSingle.reqPerSec, noop.reqPerSec)}x`);
     const cpu = (m: Measured) => m.serverCpuUsPerRequest.toFixed(0);
     say(`  server CPU per request: predict ${cpu(mlopsSingle)} µs vs no-op ${cpu(noop)} µs (${ratio(noop.serverCpuUsPerRequest, mlopsSingle.serverCpuUsPerRequest)}x)`);
+    const mainCpu = (m: Measured) => m.mainThreadCpuUsPerRequest.toFixed(0);
+    say(`  where it goes (main thread CPU per request): no-op ${mainCpu(noop)} µs, the model server's frame around it ${mainCpu(framedNoop)} µs, predict ${mainCpu(mlopsSingle)} µs`);
+    say(`  framed no-op / no-op req/s: ${ratio(framedNoop.reqPerSec, noop.reqPerSec)}x; predict / framed no-op: ${ratio(mlopsSingle.reqPerSec, framedNoop.reqPerSec)}x`);
     const pairs = paired.ratios.map((r) => r.toFixed(2)).join(' ');
     say(`  predict / no-op req/s, ${ROUNDS} alternating ${ROUND_S} s pairs: median ${paired.median.toFixed(2)}x (${pairs})`);
     const { noop: noopCpu, predict: predictCpu } = paired.cpuUs;

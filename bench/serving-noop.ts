@@ -1,8 +1,17 @@
-/** Ceiling of the serving benchmark: fastify answering a fixed JSON body, no parsing, no model. */
-import Fastify from 'fastify';
+/**
+ * Ceilings of the serving benchmark: fastify answering a fixed JSON body, no parsing, no model. With `--framed`
+ * the same route sits in the model server's own fastify frame (request ids, lazy request loggers, HTTP counters,
+ * error handlers: src/serving/serving-app.ts), so the bench can tell the frame's cost from the predict route's.
+ *   node dist/bench/serving-noop.js <port> [--framed]
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createServingApp } from '../src/serving/serving-app';
+import { ServingMetrics } from '../src/serving/serving-metrics';
 
 const port = Number(process.argv[2] ?? 8815);
-const app = Fastify();
+const framed = process.argv.includes('--framed');
+const app: FastifyInstance = framed ? createServingApp(pino({ level: 'warn' }), new ServingMetrics()) : Fastify();
 const answer = { model: 'noop', version: 1, prediction: { label: 'sun', probabilities: { sun: 1 } } };
 app.get('/healthz', async () => ({ status: 'ok' }));
 app.post('/v1/models/:name/predict', async () => answer);

@@ -1,6 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onResponseHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { randomBytes } from 'node:crypto';
 import type { ArtifactStore } from '../adapters';
 import type { Registry } from '../domain';
 import { noopPredictionSink, type PredictionSink } from '../domain';
@@ -8,9 +7,9 @@ import { registerAdminRoutes } from './admin-routes';
 import { ModelRouter } from './model-router';
 import { registerPredictRoutes } from './predict-routes';
 import { errorBody, type ServerContext } from './server-context';
+import { createServingApp } from './serving-app';
 import { ServingMetrics } from './serving-metrics';
 import { VersionStats } from './version-stats';
-import { lazyChildLogger } from './request-logger';
 import { resumeRollouts, RouteStateFile } from './route-state';
 
 export interface ModelServerDeps {
@@ -46,39 +45,8 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
   const stats = new VersionStats();
   const logger = deps.logger.child({ component: 'model-server' });
   const ctx: ServerContext = { router, stats, metrics, sink: deps.sink ?? noopPredictionSink, adminToken: deps.adminToken, logger };
-  const bootId = randomBytes(4).toString('hex');
-  let requestCounter = 0;
-  const app: FastifyInstance = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 4 * 1024 * 1024,
-    logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => `${bootId}-${++requestCounter}`,
-    childLoggerFactory: lazyChildLogger, // req.log's pino child only when a request logs (request-logger.ts)
-  });
-
-  // Callback-style hooks: on every request, they avoid a promise per hook.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
+  const app = createServingApp(logger, metrics);
   app.addHook('onClose', async () => ctx.sink.flush());
-  // Each route counts its own responses with series bound once (a hook for every route, not one reading
-  // `req.routeOptions`, which builds an object on each read); unmatched requests count in the 404 handler.
-  app.addHook('onRoute', (route) => {
-    const count = countResponses(metrics, route.url);
-    route.onResponse = route.onResponse ? [count, ...[route.onResponse].flat()] : count;
-  });
-
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) logger.error({ err, requestId: req.id }, 'model server error');
-    await reply.code(status).send(errorBody(status, status === 500 ? 'internal error' : err.message, req.id));
-  });
-  app.setNotFoundHandler(async (req, reply) => {
-    metrics.http.inc([req.method, 'unmatched', '404']);
-    return reply.code(404).send(errorBody(404, `no route ${req.method} ${req.url}`, req.id));
-  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => (ready ? { status: 'ready', models: router.list().length } : reply.code(503).send(errorBody(503, 'loading models', req.id))));
@@ -93,17 +61,4 @@ export async function buildModelServer(deps: ModelServerDeps): Promise<ModelServ
   ready = true;
   routeState?.save(router.list());
   return { app, router, stats };
-}
-
-/** A route's response counter: its series by method and status, bound on first use. */
-function countResponses(metrics: ServingMetrics, url: string): onResponseHookHandler {
-  const series = new Map<string, Map<number, { inc(): void }>>();
-  return (req, reply, done) => {
-    let byStatus = series.get(req.method);
-    if (!byStatus) series.set(req.method, (byStatus = new Map()));
-    let counter = byStatus.get(reply.statusCode);
-    if (!counter) byStatus.set(reply.statusCode, (counter = metrics.http.bind([req.method, url, String(reply.statusCode)])));
-    counter.inc();
-    done();
-  };
 }
