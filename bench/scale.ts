@@ -20,6 +20,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startLifecycle } from '../src/client';
 import { decideUpdate } from '../src/workflows/messages';
+import { historyCensus } from './history-census';
 import { quantile } from './history-gaps';
 import { CpuMeter, devServerPid } from './process-cpu';
 import { runParked } from './scale-parked';
@@ -118,8 +119,10 @@ async function main(): Promise<void> {
         return { ...started, at: performance.now() };
       }));
       const approving = approveWhenWaiting(ids);
+      let firstResult: { model: string; version?: number } | undefined;
       await Promise.all(handles.map(async (h) => {
-        await h.handle.result();
+        const result = await h.handle.result();
+        if (h === handles[0]) firstResult = result;
         ends.push(performance.now() - h.at);
       }));
       await approving;
@@ -155,6 +158,9 @@ async function main(): Promise<void> {
             }
           }
         }
+      }
+      if (firstResult?.version !== undefined) {
+        for (const line of await historyCensus(client, handles[0]!.handle, firstResult.model, firstResult.version)) say(line);
       }
       say('  where the time went (first 20 runs, median per activity): queue wait | execution');
       for (const [type, v] of byType) say(`    ${type.padEnd(26)} ${quantile(v.wait, 0.5).toFixed(0).padStart(6)} ms | ${quantile(v.run, 0.5).toFixed(0).padStart(6)} ms`);

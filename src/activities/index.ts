@@ -9,6 +9,7 @@ import { createRegistryActivities } from './registry-activities';
 import { createDeploymentActivities } from './deployment-activities';
 import { createGovernanceActivities } from './governance-activities';
 import { createProfileActivities } from './profile-activities';
+import { createRegistrationActivities } from './registration-activities';
 import { createMonitoringActivities } from './monitoring-activities';
 import { typed } from './failures';
 import { contextualLogger } from './activity-logger';
@@ -27,6 +28,7 @@ export function createActivities(input: ActivityDeps) {
     ...createDeploymentActivities(deps),
     ...createGovernanceActivities(deps),
     ...createProfileActivities(deps),
+    ...createRegistrationActivities(deps),
     ...createMonitoringActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof all;

@@ -10,6 +10,7 @@ import {
   stageProgress,
   unsatisfiableReason,
   type ApprovalPolicy,
+  type ApproverDirectory,
   type ApprovalView,
   type DecideResult,
   type DecisionChannel,
@@ -61,7 +62,7 @@ function refusedUpdate(message: string, type: string, code: string): Application
  * recorded, never buffered until the gate opens); `open` runs the gate once the candidate is registered.
  * Waiting uses durable timers only (`condition` with a timeout): an idle gate adds nothing to the history.
  */
-export function installApprovalGate(host: GateHost): { open(version: number): Promise<GateVerdict> } {
+export function installApprovalGate(host: GateHost): { open(version: number, directory?: ApproverDirectory): Promise<GateVerdict> } {
   const { policy, audit } = host;
   let ctx: GateContext | undefined;
   let state: GateState = pendingGate;
@@ -162,8 +163,9 @@ export function installApprovalGate(host: GateHost): { open(version: number): Pr
   };
 
   return {
-    async open(version: number): Promise<GateVerdict> {
-      const directory = await activities(registryStepOptions, 'load approver directory (roles, public keys)').loadApproverDirectory();
+    /** `directory`: the snapshot the registration step already took (lean runs); else it is loaded here. */
+    async open(version: number, preloaded?: ApproverDirectory): Promise<GateVerdict> {
+      const directory = preloaded ?? (await activities(registryStepOptions, 'load approver directory (roles, public keys)').loadApproverDirectory());
       ctx = { policy, directory, requestedBy: host.requestedBy, model: host.model, version, workflowId: workflowInfo().workflowId };
       state = openGate(policy);
       const opened = Date.now();

@@ -12,6 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   FailureType,
   deploymentInputSchema,
@@ -28,6 +29,8 @@ import {
   type ReleaseProgress,
   type ShadowReport,
   describeQueuePosition,
+  runMemo,
+  type RunMemo,
 } from '../domain';
 import {
   abortSignal,
@@ -43,6 +46,28 @@ import { modelAttribute, stageAttribute, versionAttribute } from './search-attri
 import { activities, deployStepOptions, registryStepOptions } from './activity-options';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
 import { upsertRunMemo } from './run-memo';
+import { LEAN_HISTORY_PATCH, upsertChangedSearchAttributes } from './lean-history';
+
+/** The run memo of a deployment: what it deploys, who asked, and the lifecycle whose spec it follows. */
+function deploymentMemo(input: Pick<DeploymentInput, 'model' | 'version' | 'actor'>, parentWorkflowId?: string): RunMemo {
+  const specSource = parentWorkflowId ? `deployment spec of ${parentWorkflowId}` : undefined;
+  return { kind: 'deployment', model: input.model, version: input.version, requestedBy: input.actor, specSource };
+}
+
+/**
+ * What a deployment sets first thing (memo, model, version, stage `starting`), for a lifecycle to pass when it
+ * starts one: the child then has nothing to write (`lean-history-v1`).
+ */
+export function deploymentStartVisibility(input: Pick<DeploymentInput, 'model' | 'version' | 'actor'>, parentWorkflowId: string) {
+  return {
+    memo: runMemo(deploymentMemo(input, parentWorkflowId)),
+    typedSearchAttributes: [
+      { key: modelAttribute, value: input.model },
+      { key: versionAttribute, value: input.version },
+      { key: stageAttribute, value: 'starting' },
+    ] as SearchAttributePair[],
+  };
+}
 
 /** A queued deployment looks again this often even without a wake-up (a lost signal costs this, at most). */
 const QUEUE_RECHECK = '2m';
@@ -61,6 +86,8 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
   }
   const input = parsed.data;
   const { model, version: target, deployment: spec } = input;
+  // Asked first, before any command: runs recorded before it replay their earlier patches one by one.
+  const lean = patched(LEAN_HISTORY_PATCH);
 
   const steps: RolloutStep[] = [];
   const events: RolloutEvent[] = [];
@@ -74,9 +101,10 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
     status = { ...status, ...patch, paused, steps: [...steps], events: [...events], ...(shadow ? { shadow } : {}) };
     setCurrentDetails(renderDeploymentDetails(status));
   };
-  const enter = (state: DeploymentState): void => {
+  const enter = (state: DeploymentState, also: SearchAttributeUpdatePair[] = []): void => {
     update({ state });
-    upsertSearchAttributes([{ key: stageAttribute, value: state }]);
+    if (lean) upsertChangedSearchAttributes([...also, { key: stageAttribute, value: state }]);
+    else upsertSearchAttributes([{ key: stageAttribute, value: state }]);
     log.info('deployment state', { model, version: target, state });
   };
 
@@ -120,14 +148,13 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
     woken = true;
   });
 
-  upsertSearchAttributes([
+  const identity: SearchAttributeUpdatePair[] = [
     { key: modelAttribute, value: model },
     { key: versionAttribute, value: target },
-  ]);
-  const parent = workflowInfo().parent;
-  const specSource = parent ? `deployment spec of ${parent.workflowId}` : undefined;
-  upsertRunMemo({ kind: 'deployment', model, version: target, requestedBy: input.actor, specSource });
-  enter('starting');
+  ];
+  if (!lean) upsertSearchAttributes(identity);
+  upsertRunMemo(deploymentMemo(input, workflowInfo().parent?.workflowId), lean);
+  enter('starting', lean ? identity : []);
   /**
    * Wakes the model's queued deployments: the first may start now, the others see where they stand. Results of
    * `finishDeployment` recorded before the queue existed carry no `queued`, so old histories replay without it.
@@ -194,7 +221,7 @@ export async function deploymentWorkflow(rawInput: DeploymentInput): Promise<Dep
     begun = await takeTurn();
   } catch (err) {
     // Old histories failed here without a word; new runs close a queued row and say why before failing.
-    if (patched(FAILURE_PATH_PATCH)) {
+    if (lean || patched(FAILURE_PATH_PATCH)) {
       const reason = isCancellation(err)
         ? 'deployment cancelled before it started'
         : `deployment could not start: ${describeFailure(err)}`;

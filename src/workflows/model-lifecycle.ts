@@ -11,6 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   DEFAULT_TRAINING_TASK_QUEUE,
   FailureType,
@@ -22,6 +23,7 @@ import {
   type LifecycleInput,
   type LifecycleResult,
   type LifecycleStatus,
+  type ApproverDirectory,
   type ModelSpec,
   type Stage,
 } from '../domain';
@@ -31,7 +33,8 @@ import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
 import { upsertRunMemo } from './run-memo';
 import { modelAttribute, stageAttribute, triggerAttribute, versionAttribute } from './search-attributes';
 import { activities, dataStepOptions, registryStepOptions, trainingStepOptions } from './activity-options';
-import { deploymentWorkflow } from './deployment';
+import { deploymentStartVisibility, deploymentWorkflow } from './deployment';
+import { LEAN_HISTORY_PATCH, upsertChangedSearchAttributes } from './lean-history';
 import { renderDetails } from './details';
 import { AUDIT_NAMES_BY_KIND_PATCH, startAuditTrail } from './audit-trail';
 import { installApprovalGate } from './approval-gate';
@@ -71,6 +74,8 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   const parsedSpec = parseModelSpec(input.spec);
   if (!parsedSpec.ok) throw specFailure(parsedSpec.problems);
   const spec: ModelSpec = parsedSpec.spec;
+  // Asked first, before any command: runs recorded before it replay their earlier patches one by one.
+  const lean = patched(LEAN_HISTORY_PATCH);
 
   let status: LifecycleStatus = {
     model: spec.name,
@@ -86,13 +91,16 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     status = { ...status, ...patch };
   };
   let lastActiveStage: Stage = status.stage;
-  const enter = (stage: Stage): void => {
+  /** Enters a stage: status, search attributes (with `also`, in lean runs), UI details, a log line. */
+  const enter = (stage: Stage, also: SearchAttributeUpdatePair[] = []): void => {
     if (stage !== 'failed') lastActiveStage = stage;
     update({ stage });
-    upsertSearchAttributes([
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: stageAttribute, value: stage },
       ...(status.version !== undefined ? [{ key: versionAttribute, value: status.version }] : []),
-    ]);
+    ];
+    if (lean) upsertChangedSearchAttributes([...also, ...attributes]);
+    else upsertSearchAttributes(attributes);
     setCurrentDetails(renderDetails(status));
     log.info('lifecycle stage', { model: spec.name, stage, version: status.version });
   };
@@ -107,7 +115,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
       },
     },
     // Runs started before this patch keep numbering their audit keys by seq (their stored rows use it).
-    { nameByKind: patched(AUDIT_NAMES_BY_KIND_PATCH) },
+    { nameByKind: lean || patched(AUDIT_NAMES_BY_KIND_PATCH) },
   );
   audit.record('lifecycle.requested', input.requestedBy, { trigger: input.trigger, ...(input.reason ? { reason: input.reason } : {}), ...(input.specSource ? { specSource: input.specSource } : {}) });
   const gate = installApprovalGate({
@@ -134,7 +142,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
 
   hooks.onFailure = async (err) => {
     // Runs that failed before the failure path existed replay without it (their history has no marker).
-    if (!patched(FAILURE_PATH_PATCH)) return;
+    if (!lean && !patched(FAILURE_PATH_PATCH)) return;
     await CancellationScope.nonCancellable(async () => {
       // A failure the run already described (invalid dataset) keeps its reason; any other gets one here.
       const described = status.stage === 'failed' ? status.failure : undefined;
@@ -166,13 +174,14 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     }
   });
 
-  upsertSearchAttributes([
+  const identity: SearchAttributeUpdatePair[] = [
     { key: modelAttribute, value: spec.name },
     { key: triggerAttribute, value: input.trigger },
-  ]);
-  upsertRunMemo({ kind: 'lifecycle', model: spec.name, requestedBy: input.requestedBy, specSource: input.specSource });
+  ];
+  if (!lean) upsertSearchAttributes(identity);
+  upsertRunMemo({ kind: 'lifecycle', model: spec.name, requestedBy: input.requestedBy, specSource: input.specSource }, lean);
 
-  enter('ingesting');
+  enter('ingesting', lean ? identity : []);
   const snapshot = await activities(dataStepOptions, `ingest ${spec.dataset.path}`).ingestDataset({ spec });
   update({ dataset: snapshot });
 
@@ -190,7 +199,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   // run waiting for a missing Python worker says where. Built-in training and every evaluation run on the
   // built-in training queue (src/workflows/training-queue.ts); runs recorded before it replay unchanged.
   const external = !isBuiltinTraining(spec.training);
-  const builtinQueue = builtinTrainingQueue();
+  const builtinQueue = builtinTrainingQueue(lean);
   const trainingQueue = external ? (input.trainingTaskQueue ?? DEFAULT_TRAINING_TASK_QUEUE) : builtinQueue;
   update({ training: { trainer: describeTrainer(spec.training), ...(trainingQueue ? { taskQueue: trainingQueue } : {}) } });
   enter('training');
@@ -221,16 +230,24 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
   update({ evaluation });
 
   enter('registering');
-  const { version } = await activities(registryStepOptions, `register ${spec.name} with lineage`).registerCandidate({
-    spec: trainedSpec,
-    snapshot,
-    candidate,
-    evaluation,
-    requestedBy: input.requestedBy,
-  });
-  update({ version });
-  upsertRunMemo({ version });
-  await activities(dataStepOptions, `store the training split's reference profile with v${version}`).storeReferenceProfile({ spec, snapshot, version });
+  const registration = { spec: trainedSpec, snapshot, candidate, evaluation, requestedBy: input.requestedBy };
+  let version: number;
+  let directory: ApproverDirectory | undefined;
+  if (lean) {
+    // One step: register, store the reference profile, and (blessed) snapshot the approver directory.
+    const summary = `register ${spec.name} with lineage, store its reference profile` +
+      (evaluation.blessed ? ', load the approver directory' : '');
+    const step = activities(dataStepOptions, summary);
+    ({ version, directory } = await step.registerWithReferenceProfile({ ...registration, approverDirectory: evaluation.blessed }));
+    update({ version });
+    upsertRunMemo({ version }, lean);
+  } else {
+    ({ version } = await activities(registryStepOptions, `register ${spec.name} with lineage`).registerCandidate(registration));
+    update({ version });
+    upsertRunMemo({ version });
+    const profileSummary = `store the training split's reference profile with v${version}`;
+    await activities(dataStepOptions, profileSummary).storeReferenceProfile({ spec, snapshot, version });
+  }
 
   audit.record(evaluation.blessed ? 'machine-gate.blessed' : 'machine-gate.not-blessed', 'system:machine-gate', { checks: evaluation.checks, candidate: evaluation.candidate, champion: evaluation.champion }, version);
   if (!evaluation.blessed) {
@@ -240,7 +257,7 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
     return { outcome: 'not-blessed', model: spec.name, version, evaluation };
   }
 
-  const { decision, approvers } = await gate.open(version);
+  const { decision, approvers } = await gate.open(version, directory);
   await activities(registryStepOptions, `record ${decision.kind} by ${decision.approver}`).recordVerdict({
     model: spec.name,
     version,
@@ -256,10 +273,13 @@ async function runLifecycle(rawInput: LifecycleInput, hooks: LifecycleHooks): Pr
 
   enter('deploying');
   const actor = approvers.join(', ');
+  const release = { model: spec.name, version, kind: 'release' as const, deployment: spec.deployment, actor };
   const deployment = await executeChild(deploymentWorkflow, {
     workflowId: deploymentWorkflowId(spec.name, version),
-    args: [{ model: spec.name, version, kind: 'release', deployment: spec.deployment, actor, reason: `approved in ${workflowInfo().workflowId}` }],
+    args: [{ ...release, reason: `approved in ${workflowInfo().workflowId}` }],
     staticSummary: `${spec.name} v${version}: ${spec.deployment.strategy} rollout`,
+    // Lean runs start it with the memo and search attributes it would otherwise write first thing.
+    ...(lean ? deploymentStartVisibility(release, workflowInfo().workflowId) : {}),
   });
   const rollout = { deploymentId: deployment.deploymentId, strategy: deployment.strategy, previousVersion: deployment.fromVersion, reason: deployment.reason };
   if (deployment.outcome !== 'promoted') {

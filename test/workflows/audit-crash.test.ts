@@ -32,7 +32,8 @@ function crashingWorker(kind: AuditEventKind): Spawned {
 async function killedAfterStoring(worker: Spawned, kind: AuditEventKind): Promise<void> {
   await worker.exited;
   expect(worker.child.signalCode).toBe('SIGKILL');
-  expect(worker.output()).toContain(`batch with ${kind} committed (1 inserted); SIGKILL`);
+  // Lean runs (patch lean-history-v1) reach the gate in the task that blesses: one batch holds both events.
+  expect(worker.output()).toMatch(new RegExp(`batch with ${kind} committed \\([12] inserted\\); SIGKILL`));
 }
 
 /** The results of the run's `appendAuditEvents` local activities, as their markers in the history hold them. */
@@ -87,8 +88,7 @@ test('worker killed after storing an audit batch, before its task completed: the
   const events = (await handle.fetchHistory()).events ?? [];
   const appends = auditAppendsInHistory(events);
   expect(appends.reduce((n, a) => n + a.inserted + a.alreadyStored, 0)).toBe(trail.length);
-  const repeated = { inserted: 0, alreadyStored: 1 };
-  expect(appends.filter((a) => a.alreadyStored > 0)).toEqual([repeated, repeated]);
+  expect(appends.filter((a) => a.alreadyStored > 0).map((a) => a.inserted)).toEqual([0, 0]);
   expect(events.filter((e) => e.workflowTaskTimedOutEventAttributes).length).toBeGreaterThanOrEqual(2);
 
   // The first stored copy stands: approval.requested keeps the killed attempt's (earlier) workflow time.
