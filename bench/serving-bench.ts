@@ -2,9 +2,12 @@
  * Serving benchmark (not a test): the mlops model server against FastAPI + scikit-learn serving the same
  * weather features, with autocannon at concurrency 10 on loopback for a fixed duration each, plus the same
  * load across hot swaps. Prints req/s, p50, p99 and ratios; writes bench/results/serving-<time>.json.
- *   node dist/bench/serving-bench.js [--duration 10] [--swap-every-ms 500] [--skip-fastapi] [--cpu-prof-dir DIR] [--port-base 8813] [--rounds 6] [--round-seconds 2]
+ *   node dist/bench/serving-bench.js [--duration 10] [--swap-every-ms 500] [--skip-fastapi] [--cpu-prof-dir DIR] [--port-base 8813] [--rounds 6] [--round-seconds 2] [--busy-us 3] [--pin]
+ * Servers: the model server, FastAPI, the no-op ceiling, the no-op in the model server's fastify frame, and the no-op
+ * spinning a few µs per request (calibration: what a little work costs the ratio on this machine).
  */
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,10 +26,14 @@ const { values } = parseArgs({
     // The hot-path figures (no-op ceiling, 1 row, 100 rows) without the FastAPI comparison and its Python venv.
     'skip-fastapi': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
-    // Another worktree may run this benchmark at the same time: its servers take port-base .. port-base + 3.
+    // Another worktree may run this benchmark at the same time: its servers take port-base .. port-base + 4.
     'port-base': { type: 'string', default: '8813' },
-    // Alternating no-op / predict pairs for the ratio (see alternate()).
+    // Rounds of alternating runs for the ratios (see alternate()).
     rounds: { type: 'string', default: '6' },
+    // µs the calibration no-op spins per request.
+    'busy-us': { type: 'string', default: '3' },
+    // Linux: servers on CPU 0, the load generator on CPU 1 (taskset).
+    pin: { type: 'boolean', default: false },
     'round-seconds': { type: 'string', default: '2' },
   },
 });
@@ -37,7 +44,10 @@ const CONNECTIONS = 10;
 const ROUNDS = Number(values.rounds);
 const ROUND_S = Number(values['round-seconds']);
 const BASE = Number(values['port-base']);
-const PORTS = { mlops: BASE, fastapi: BASE + 1, noop: BASE + 2, framedNoop: BASE + 3 } as const;
+const PORTS = { mlops: BASE, fastapi: BASE + 1, noop: BASE + 2, framedNoop: BASE + 3, busyNoop: BASE + 4 } as const;
+/** The calibration server's work per request (see serving-noop.ts). */
+const BUSY_US = Number(values['busy-us']);
+const PIN = values.pin;
 const MODEL = 'weather-bench';
 const TOKEN = 'bench-admin-token';
 
@@ -130,13 +140,14 @@ async function measure(name: string, port: number, body: unknown, during?: (stop
 }
 
 /**
- * The no-op and the 1-row predict route in alternating short runs. On a machine shared with other work the
- * load drifts within seconds: a ratio per pair of neighbouring runs, and their median, says more than two
- * long runs a minute apart. The servers' CPU per request is taken from the same runs.
+ * The no-op, the 1-row predict route and the two other no-ops in alternating short runs. On a machine shared
+ * with other work the load drifts within seconds: a ratio to the no-op run just before, per round, and their
+ * median, says more than two long runs a minute apart. The servers' CPU per request is taken from the same runs.
  */
-async function alternate(body: unknown): Promise<{ ratios: number[]; median: number; cpuUs: { noop: number; predict: number } }> {
-  const ratios: number[] = [];
-  const cpu = { noop: [] as number[], predict: [] as number[] };
+async function alternate(body: unknown): Promise<{ ratios: Record<Contender, number[]>; median: Record<Contender, number>; cpuUs: Record<'noop' | Contender, number> }> {
+  const contenders = { predict: PORTS.mlops, framed: PORTS.framedNoop, busy: PORTS.busyNoop } as const;
+  const ratios: Record<Contender, number[]> = { predict: [], framed: [], busy: [] };
+  const cpu: Record<'noop' | Contender, number[]> = { noop: [], predict: [], framed: [], busy: [] };
   const run = async (port: number, into: number[]) => {
     const pid = serverPids.get(port) as number;
     const before = cpuSeconds(pid);
@@ -146,11 +157,14 @@ async function alternate(body: unknown): Promise<{ ratios: number[]; median: num
   };
   for (let i = 0; i < ROUNDS; i++) {
     const noop = await run(PORTS.noop, cpu.noop);
-    ratios.push((await run(PORTS.mlops, cpu.predict)) / noop);
+    for (const [name, port] of Object.entries(contenders) as [Contender, number][]) ratios[name].push((await run(port, cpu[name])) / noop);
   }
   const median = (xs: readonly number[]) => quantile([...xs].sort((x, y) => x - y), 0.5);
-  return { ratios, median: median(ratios), cpuUs: { noop: median(cpu.noop), predict: median(cpu.predict) } };
+  const medians = <K extends string>(r: Record<K, number[]>) => Object.fromEntries(Object.entries<number[]>(r).map(([k, xs]) => [k, median(xs)])) as Record<K, number>;
+  return { ratios, median: medians(ratios), cpuUs: medians(cpu) };
 }
+
+type Contender = 'predict' | 'framed' | 'busy';
 
 /** Swaps the served version back and forth through the admin API until the load ends; returns the swap count. */
 async function swapLoop(stop: () => boolean): Promise<number> {
@@ -187,15 +201,21 @@ async function main(): Promise<void> {
     // (V8 flags, not allowed in NODE_OPTIONS: they go before the script, which startProcess takes as first argument.)
     // Both servers are profiled (DIR/mlops, DIR/noop), so their costs per request can be compared.
     const profileDir = values['cpu-prof-dir'];
+    // --pin: every server on CPU 0, this process (autocannon) on CPU 1, so the load generator and the server under
+    // test stop taking turns on the same core (taskset execs node: the pid stays the server's).
+    const pinned = (argv: string[]): [string, string[]] => (PIN ? ['taskset', ['-c', '0', process.execPath, ...argv]] : [process.execPath, argv]);
+    if (PIN) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
     const node = (name: string, port: number, script: string, args: string[] = []) => {
-      const [first, ...rest] = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`, script, ...args] : [script, ...args];
-      const server = startProcess(`${name}-server`, first as string, env, logDir, rest);
+      const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
+      const [executable, [first, ...rest]] = pinned([...profiling, script, ...args]);
+      const server = startProcess(`${name}-server`, first as string, env, logDir, rest, executable);
       processes.push(server);
       serverPids.set(port, server.child.pid as number);
     };
     node('mlops', PORTS.mlops, join(root, 'dist/src/serving/main.js'));
     node('noop', PORTS.noop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.noop)]);
     node('framed-noop', PORTS.framedNoop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.framedNoop), '--framed']);
+    node('busy-noop', PORTS.busyNoop, join(root, 'dist/bench/serving-noop.js'), [String(PORTS.busyNoop), '--busy-us', String(BUSY_US)]);
     const fastapiArgs = ['--csv', weatherCsvPath, '--port', String(PORTS.fastapi), '--model', MODEL];
     const python = join(root, 'bench/.venv/bin/python');
     if (WITH_FASTAPI) {
@@ -207,6 +227,7 @@ async function main(): Promise<void> {
       waitForHttp(`http://127.0.0.1:${PORTS.mlops}/readyz`),
       waitForHttp(`http://127.0.0.1:${PORTS.noop}/healthz`),
       waitForHttp(`http://127.0.0.1:${PORTS.framedNoop}/healthz`),
+      waitForHttp(`http://127.0.0.1:${PORTS.busyNoop}/healthz`),
       WITH_FASTAPI ? waitForHttp(`http://127.0.0.1:${PORTS.fastapi}/healthz`, 60_000) : null,
     ]);
 
@@ -219,6 +240,7 @@ async function main(): Promise<void> {
     const results = {
       noop: await measure('fastify no-op (ceiling)', PORTS.noop, single),
       framedNoop: await measure("no-op in the model server's frame", PORTS.framedNoop, single),
+      busyNoop: await measure(`no-op spinning ${BUSY_US} µs a request`, PORTS.busyNoop, single),
       mlopsSingle: await measure('mlops server, 1 row', PORTS.mlops, single),
       fastapiSingle: await fastapi('1 row', single),
       mlopsBatch: await measure('mlops server, 100 rows', PORTS.mlops, batch),
@@ -227,7 +249,7 @@ async function main(): Promise<void> {
     };
     const paired = await alternate(single);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const { noop, framedNoop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
+    const { noop, framedNoop, busyNoop, mlopsSingle, mlopsBatch, fastapiSingle, fastapiBatch, mlopsSwapping } = results;
     say('\nhot path (issue 12 targets: 1 row >= 0.80x the no-op req/s, 100-row p99 < 20 ms)');
     say(`  no-op: ${noop.reqPerSec.toFixed(0)} req/s, p99 ${noop.p99Ms.toFixed(2)} ms`);
     say(`  predict, 1 row: ${mlopsSingle.reqPerSec.toFixed(0)} req/s, p99 ${mlopsSingle.p99Ms.toFixed(2)} ms`);
@@ -237,10 +259,14 @@ async function main(): Promise<void> {
     const mainCpu = (m: Measured) => m.mainThreadCpuUsPerRequest.toFixed(0);
     say(`  where it goes (main thread CPU per request): no-op ${mainCpu(noop)} µs, the model server's frame around it ${mainCpu(framedNoop)} µs, predict ${mainCpu(mlopsSingle)} µs`);
     say(`  framed no-op / no-op req/s: ${ratio(framedNoop.reqPerSec, noop.reqPerSec)}x; predict / framed no-op: ${ratio(mlopsSingle.reqPerSec, framedNoop.reqPerSec)}x`);
-    const pairs = paired.ratios.map((r) => r.toFixed(2)).join(' ');
-    say(`  predict / no-op req/s, ${ROUNDS} alternating ${ROUND_S} s pairs: median ${paired.median.toFixed(2)}x (${pairs})`);
-    const { noop: noopCpu, predict: predictCpu } = paired.cpuUs;
-    say(`  server CPU per request, same pairs (median): predict ${predictCpu.toFixed(0)} µs vs no-op ${noopCpu.toFixed(0)} µs`);
+    say(`  calibration: a no-op spinning ${BUSY_US} µs a request / no-op req/s: ${ratio(busyNoop.reqPerSec, noop.reqPerSec)}x (main thread ${mainCpu(busyNoop)} µs)`);
+    const pairs = (c: Contender) => paired.ratios[c].map((r) => r.toFixed(2)).join(' ');
+    say(`  alternating runs (${ROUNDS} rounds of ${ROUND_S} s, ratio to the no-op run just before, median):`);
+    say(`    predict / no-op ${paired.median.predict.toFixed(2)}x (${pairs('predict')})`);
+    say(`    framed no-op / no-op ${paired.median.framed.toFixed(2)}x (${pairs('framed')})`);
+    say(`    no-op spinning ${BUSY_US} µs / no-op ${paired.median.busy.toFixed(2)}x (${pairs('busy')})`);
+    const c = paired.cpuUs;
+    say(`    server CPU per request: no-op ${c.noop.toFixed(0)} µs, framed ${c.framed.toFixed(0)} µs, spinning ${c.busy.toFixed(0)} µs, predict ${c.predict.toFixed(0)} µs`);
     say(`  predict, 100 rows: p99 ${mlopsBatch.p99Ms.toFixed(2)} ms (${mlopsBatch.reqPerSec.toFixed(0)} req/s)`);
     say('\nratios');
     if (fastapiSingle && fastapiBatch) {
@@ -256,7 +282,7 @@ async function main(): Promise<void> {
     const out = join(root, 'bench/results');
     mkdirSync(out, { recursive: true });
     const file = join(out, `serving-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const run = { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, swapEveryMs: SWAP_EVERY_MS };
+    const run = { at: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, swapEveryMs: SWAP_EVERY_MS, pinned: PIN };
     writeFileSync(file, JSON.stringify({ ...run, results, alternatingRatios: paired.ratios, alternatingCpuUs: paired.cpuUs }, null, 2));
     say(`\nresults: ${file}`);
     if (results.mlopsSwapping.non2xx || results.mlopsSwapping.errors) process.exitCode = 1;

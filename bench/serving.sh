@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serving benchmark (not a test): mlops model server vs FastAPI + scikit-learn, and the same load across hot
 # swaps. Builds the project, prepares bench/.venv (bench/requirements-serving.txt, plus bench/requirements.txt
-# when present: the venv is shared), then runs dist/bench/serving-bench.js. Servers listen on 127.0.0.1:8813-8816.
+# when present: the venv is shared), then runs dist/bench/serving-bench.js. Servers listen on 127.0.0.1:8813-8817.
 #   bash bench/serving.sh [--duration 10] [--swap-every-ms 500] [--skip-fastapi] [--cpu-prof-dir DIR] [--port-base 8813] [--rounds 6]
 # It prints, from one run, the no-op ceiling and the 1-row predict path (req/s, p99, their ratio) and the 100-row
 # p99. --skip-fastapi leaves out the FastAPI comparison (and its venv); --cpu-prof-dir profiles the model server.
