@@ -12,23 +12,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  FailureType,
-  deploymentInputSchema,
-  parseDurationMs,
-  rolloutCommandSchema,
-  type DeploymentInput,
-  type DeploymentResult,
-  type DeploymentState,
-  type DeploymentStatus,
-  type GuardReport,
-  type RolloutCommandKind,
-  type RolloutEvent,
-  type RolloutStep,
-  type ReleaseProgress,
-  type ShadowReport,
-  describeQueuePosition,
+import type {
+  DeploymentInput,
+  DeploymentResult,
+  DeploymentState,
+  DeploymentStatus,
+  GuardReport,
+  RolloutCommandKind,
+  RolloutEvent,
+  RolloutStep,
+  ReleaseProgress,
+  ShadowReport,
 } from '../domain';
+import { parseDurationMs } from '../domain/duration';
+import { FailureType } from '../domain/failure-types';
+import { deploymentInputSchema, describeQueuePosition, rolloutCommandSchema } from '../domain/rollout/deployment';
 import {
   abortSignal,
   deploymentStatusQuery,

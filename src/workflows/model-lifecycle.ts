@@ -11,20 +11,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  DEFAULT_TRAINING_TASK_QUEUE,
-  FailureType,
-  deploymentWorkflowId,
-  describeTrainer,
-  isBuiltinTraining,
-  lifecycleInputSchema,
-  parseModelSpec,
-  type LifecycleInput,
-  type LifecycleResult,
-  type LifecycleStatus,
-  type ModelSpec,
-  type Stage,
-} from '../domain';
+import type { LifecycleInput, LifecycleResult, LifecycleStatus, ModelSpec, Stage } from '../domain';
+import { FailureType } from '../domain/failure-types';
+import { lifecycleInputSchema } from '../domain/lifecycle';
+import { deploymentWorkflowId } from '../domain/rollout/deployment';
+import { parseModelSpec } from '../domain/spec';
+import { DEFAULT_TRAINING_TASK_QUEUE, describeTrainer, isBuiltinTraining } from '../domain/training-spec';
 import { statusQuery } from './messages';
 import { releaseProgressSignal } from './deployment-messages';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';
