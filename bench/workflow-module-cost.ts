@@ -2,14 +2,15 @@
  * What a new workflow run costs the worker before its first line runs: the SDK's reusable V8 context gives every
  * run its own instance of each module of the bundle that is not preloaded (src/workers/workflow-code.ts), so
  * every run re-evaluates their top-level code. This creates R runs of one workflow type from the prebuilt
- * bundle (dist/workflow-bundle.js) with the SDK's own `ReusableVMWorkflowCreator` — no server, no worker thread
- * — and prints the CPU time per run, the heap each run keeps, and the modules with the largest self time
+ * bundle (dist/workflow-bundle.js) with the SDK's own `ReusableVMWorkflowCreator`, each up to its first activation
+ * — no server, no worker thread — and prints the CPU time per run, the heap each run keeps, and the modules with the largest self time
  * (a second pass over a copy of the bundle whose `__webpack_require__` times every module factory).
  * Usage: node dist/bench/workflow-module-cost.js [runs=200] [workflowType=modelLifecycleWorkflow] [bundle.js]
  *        (add --expose-gc before the script for the heap figure)
  */
 import { readFileSync } from 'node:fs';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time';
 import type { WorkflowCreateOptions } from '@temporalio/worker/lib/workflow/interface';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { defaultBundlePath } from '../src/workers/workflow-bundle';
@@ -62,21 +63,35 @@ const heapUsed = () => {
   return process.memoryUsage().heapUsed;
 };
 
-/** Creates `runs` workflows one after the other (each disposed after), then `kept` more held at once for the heap. */
+/**
+ * A new run: created, then its first activation (start the workflow, here without input, so it fails at its
+ * input check — after its modules are loaded: src/workflows/index.ts requires them when the workflow starts).
+ */
+async function startRun(creator: ReusableVMWorkflowCreator, i: number) {
+  const workflow = await creator.createWorkflow(options(i));
+  const timestamp = msToTs(Date.now());
+  await workflow.activate({
+    runId: `run-${i}`, timestamp, isReplaying: false, historyLength: 3,
+    jobs: [{ initializeWorkflow: { workflowType, workflowId: `module-cost-${i}`, arguments: [], attempt: 1, firstExecutionRunId: `run-${i}`, startTime: timestamp } }],
+  });
+  return workflow;
+}
+
+/** Starts `runs` workflows one after the other (each disposed after), then `kept` more held at once for the heap. */
 async function measure(creator: ReusableVMWorkflowCreator, runs: number, kept: number) {
-  for (let i = 0; i < 20; i++) await (await creator.createWorkflow(options(-i - 1))).dispose(); // warm-up
+  for (let i = 0; i < 20; i++) await (await startRun(creator, -i - 1)).dispose(); // warm-up
   selfMs.clear();
   const batchMs: number[] = []; // CPU per run, in 5 batches: CPU time and the median move less with load
   for (let b = 0, i = 0; b < 5; b++) {
     const started = process.cpuUsage();
-    for (const end = Math.round(((b + 1) * runs) / 5); i < end; i++) await (await creator.createWorkflow(options(i))).dispose();
+    for (const end = Math.round(((b + 1) * runs) / 5); i < end; i++) await (await startRun(creator, i)).dispose();
     const { user, system } = process.cpuUsage(started);
     batchMs.push((user + system) / 1000 / (runs / 5));
   }
   const msPerRun = batchMs.sort((a, b) => a - b)[2] ?? NaN;
   const before = heapUsed();
   const held = [];
-  for (let i = 0; i < kept; i++) held.push(await creator.createWorkflow(options(runs + i)));
+  for (let i = 0; i < kept; i++) held.push(await startRun(creator, runs + i));
   const heapPerRun = (heapUsed() - before) / kept;
   for (const w of held) await w.dispose();
   return { msPerRun, heapPerRun };
@@ -103,7 +118,7 @@ async function main(): Promise<void> {
     groups.set(group, (groups.get(group) ?? 0) + r.ms);
   }
   const f = (ms: number) => ms.toFixed(2).padStart(7);
-  console.log(`${workflowType}, ${RUNS} runs created and disposed one after the other (SDK reusable V8 context, prebuilt bundle)`);
+  console.log(`${workflowType}, ${RUNS} runs started (first activation) and disposed one after the other (SDK reusable V8 context, prebuilt bundle)`);
   console.log(`  per run: ${msPerRun.toFixed(1)} ms CPU (median of 5 batches), ${(heapPerRun / 1024).toFixed(0)} KiB of heap kept while cached${gc ? '' : ' (no --expose-gc: rough)'}`);
   console.log(`  modules evaluated per run: ${perRun.length}, their factories ${sum(perRun).toFixed(1)} ms self time (timed pass)`);
   console.log('  by package / source folder (ms per run):');
