@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currentPayloadKey, parsePayloadKeys, type PayloadKey } from './payload-keys';
+import { builtinTrainingQueueOf } from './training-spec';
 
 /**
  * Every setting of every process, from environment variables, in one schema. Each process entry point
@@ -19,13 +20,6 @@ export const workerRoles = ['all', 'control', 'training'] as const;
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 export type WorkerRole = (typeof workerRoles)[number];
-
-/**
- * The queue built-in training and evaluation run on: derived from the control queue, so a workflow (which
- * cannot read config) and every worker agree on it without another setting. Distinct from the external
- * trainers' queue (`MLOPS_TRAINING_TASK_QUEUE`): workers of one queue must all serve the same activities.
- */
-export const builtinTrainingQueueOf = (controlQueue: string): string => `${controlQueue}-builtin-training`;
 
 /** How to reach Temporal beyond its address: TLS/mTLS material, API key, gRPC metadata (from envconfig). */
 export interface TemporalTransport {

@@ -9,6 +9,13 @@ import { searchSchema } from './hyper-search';
 
 export const DEFAULT_TRAINING_TASK_QUEUE = 'mlops-training';
 
+/**
+ * The queue built-in training and evaluation run on: derived from the control queue, so a workflow (which
+ * cannot read config) and every worker agree on it without another setting. Distinct from the external
+ * trainers' queue (`MLOPS_TRAINING_TASK_QUEUE`): workers of one queue must all serve the same activities.
+ */
+export const builtinTrainingQueueOf = (controlQueue: string): string => `${controlQueue}-builtin-training`;
+
 export const builtinTrainingSchema = z
   .object({
     /** Absent means built-in: specs written before external trainers keep their meaning. */

@@ -1,25 +1,20 @@
 import { ApplicationFailure, condition, currentUpdateInfo, setHandler, workflowInfo } from '@temporalio/workflow';
-import {
-  FailureType,
-  applyDecision,
-  decideRequestSchema,
-  judgeDecision,
-  openGate,
-  parseDurationMs,
-  pendingGate,
-  stageProgress,
-  unsatisfiableReason,
-  type ApprovalPolicy,
-  type ApproverDirectory,
-  type ApprovalView,
-  type DecideResult,
-  type DecisionChannel,
-  type DecisionKind,
-  type GateContext,
-  type GateState,
-  type Judgement,
-  type RecordedDecision,
+import type {
+  ApprovalPolicy,
+  ApproverDirectory,
+  ApprovalView,
+  DecideResult,
+  DecisionChannel,
+  DecisionKind,
+  GateContext,
+  GateState,
+  Judgement,
+  RecordedDecision,
 } from '../domain';
+import { parseDurationMs } from '../domain/duration';
+import { FailureType } from '../domain/failure-types';
+import { decideRequestSchema } from '../domain/governance/decision';
+import { applyDecision, judgeDecision, openGate, pendingGate, stageProgress, unsatisfiableReason } from '../domain/governance/gate';
 import type { AuditTrail } from './audit-trail';
 import { approveSignal, decideUpdate, rejectSignal } from './messages';
 import { activities, escalationStepOptions, registryStepOptions } from './activity-options';

@@ -1,4 +1,5 @@
-import { describeQueuePosition, type DeploymentStatus, type RolloutStep } from '../domain';
+import type { DeploymentStatus, RolloutStep } from '../domain';
+import { describeQueuePosition } from '../domain/rollout/deployment';
 
 const stepLine = (s: RolloutStep, i: number): string => {
   const what = s.mode === 'canary' ? `${s.percent} % canary` : s.mode === 'shadow' ? 'shadow copy' : 'direct';

@@ -13,25 +13,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
-import {
-  FailureType,
-  deploymentInputSchema,
-  parseDurationMs,
-  rolloutCommandSchema,
-  type DeploymentInput,
-  type DeploymentResult,
-  type DeploymentState,
-  type DeploymentStatus,
-  type GuardReport,
-  type RolloutCommandKind,
-  type RolloutEvent,
-  type RolloutStep,
-  type ReleaseProgress,
-  type ShadowReport,
-  describeQueuePosition,
-  runMemo,
-  type RunMemo,
+import type {
+  DeploymentInput,
+  DeploymentResult,
+  DeploymentState,
+  DeploymentStatus,
+  GuardReport,
+  RolloutCommandKind,
+  RolloutEvent,
+  RolloutStep,
+  ReleaseProgress,
+  ShadowReport,
+  RunMemo,
 } from '../domain';
+import { parseDurationMs } from '../domain/duration';
+import { FailureType } from '../domain/failure-types';
+import { deploymentInputSchema, describeQueuePosition, rolloutCommandSchema } from '../domain/rollout/deployment';
+import { runMemo } from '../domain/run-memo';
 import {
   abortSignal,
   deploymentStatusQuery,

@@ -1,4 +1,7 @@
-import { describeAuditTrailHealth, describeQueuePosition, metricComparison, type LifecycleStatus } from '../domain';
+import type { LifecycleStatus } from '../domain';
+import { describeAuditTrailHealth } from '../domain/governance/audit';
+import { metricComparison } from '../domain/metric-table';
+import { describeQueuePosition } from '../domain/rollout/deployment';
 import { renderEvidenceMarkdown } from './evidence-details';
 
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));

@@ -1,4 +1,5 @@
-import { describeEvidencePerformance, type RetrainEvidence } from '../domain';
+import type { RetrainEvidence } from '../domain';
+import { describeEvidencePerformance } from '../domain/monitoring/evidence';
 
 const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '–' : v.toFixed(digits));
 

@@ -7,24 +7,20 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import {
-  DEFAULT_TRAINING_TASK_QUEUE,
-  FailureType,
-  bestTrial,
-  describeParams,
-  planTrials,
-  searchTrialWorkflowId,
-  trialValue,
-  type DatasetSnapshot,
-  type ExternalTraining,
-  type ModelSpec,
-  type SearchSpec,
-  type SearchSummary,
-  type TrialInput,
-  type TrialOutput,
-  type TrialParams,
-  type TrialResult,
+import type {
+  DatasetSnapshot,
+  ExternalTraining,
+  ModelSpec,
+  SearchSpec,
+  SearchSummary,
+  TrialInput,
+  TrialOutput,
+  TrialParams,
+  TrialResult,
 } from '../domain';
+import { FailureType } from '../domain/failure-types';
+import { bestTrial, describeParams, planTrials, searchTrialWorkflowId, trialValue } from '../domain/hyper-search';
+import { DEFAULT_TRAINING_TASK_QUEUE } from '../domain/training-spec';
 
 import { hyperSearchTrialWorkflow, type TrialActivities } from './hyper-search-trial';
 

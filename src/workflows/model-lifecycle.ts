@@ -12,21 +12,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import {
-  DEFAULT_TRAINING_TASK_QUEUE,
-  FailureType,
-  deploymentWorkflowId,
-  describeTrainer,
-  isBuiltinTraining,
-  lifecycleInputSchema,
-  parseModelSpec,
-  type LifecycleInput,
-  type LifecycleResult,
-  type LifecycleStatus,
-  type ApproverDirectory,
-  type ModelSpec,
-  type Stage,
-} from '../domain';
+import type { ApproverDirectory, LifecycleInput, LifecycleResult, LifecycleStatus, ModelSpec, Stage } from '../domain';
+import { FailureType } from '../domain/failure-types';
+import { lifecycleInputSchema } from '../domain/lifecycle';
+import { deploymentWorkflowId } from '../domain/rollout/deployment';
+import { parseModelSpec } from '../domain/spec';
+import { DEFAULT_TRAINING_TASK_QUEUE, describeTrainer, isBuiltinTraining } from '../domain/training-spec';
 import { statusQuery } from './messages';
 import { releaseProgressSignal } from './deployment-messages';
 import { describeFailure, FAILURE_PATH_PATCH } from './failure-path';

@@ -11,19 +11,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  FailureType,
-  decideRetrain,
-  monitorInputSchema,
-  retrainEvidenceOf,
-  retrainWorkflowId,
-  type LifecycleInput,
-  type MonitorInput,
-  type MonitorResult,
-  type MonitorSummary,
-  type RetrainOutcome,
-  type TriggerKind,
-} from '../domain';
+import type { LifecycleInput, MonitorInput, MonitorResult, MonitorSummary, RetrainOutcome, TriggerKind } from '../domain';
+import { FailureType } from '../domain/failure-types';
+import { retrainEvidenceOf } from '../domain/monitoring/evidence';
+import { monitorInputSchema, retrainWorkflowId } from '../domain/monitoring/monitor-contract';
+import { decideRetrain } from '../domain/monitoring/retrain-decision';
 import { modelLifecycleWorkflow } from './model-lifecycle';
 import { activities, dataStepOptions, registryStepOptions } from './activity-options';
 import { driftShareAttribute, modelAttribute, scheduledStartTimeAttribute, stageAttribute, triggerAttribute, verdictAttribute, versionAttribute } from './search-attributes';

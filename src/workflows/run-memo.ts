@@ -1,5 +1,5 @@
 import { patched, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { runMemo, type RunMemo } from '../domain';
+import { runMemo, type RunMemo } from '../domain/run-memo';
 
 /**
  * Runs started before the memo existed have no `UpsertWorkflowMemo` command in their histories; behind this patch

@@ -1,5 +1,5 @@
 import { patched, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import { builtinTrainingQueueOf } from '../domain';
+import { builtinTrainingQueueOf } from '../domain/training-spec';
 
 /** `patched()` id of routing built-in training and evaluation to the training queue. */
 export const TRAINING_QUEUE_PATCH = 'builtin-training-queue-v1';

@@ -45,6 +45,19 @@ test('workflow code imports only @temporalio/workflow|common, domain code, and t
   expect(offences).toEqual([]);
 });
 
+test('workflow code takes values from domain modules, not from the domain barrels (types may come from them)', () => {
+  // The SDK evaluates every module a workflow imports again for each new run: a barrel brings all of the domain
+  // (config, ML, drift schemas…) into every run (README "scale — per-run module cost").
+  const offences: string[] = [];
+  for (const file of sourceFiles(join(src, 'workflows'))) {
+    for (const { spec, typeOnly } of imports(file)) {
+      const isBarrel = spec.startsWith('../domain') && statSync(join(src, 'workflows', spec), { throwIfNoEntry: false })?.isDirectory();
+      if (isBarrel && !typeOnly) offences.push(`${rel(file)} imports values from ${spec}`);
+    }
+  }
+  expect(offences).toEqual([]);
+});
+
 test('domain code is pure: no Node built-ins, no side-effecting packages, no upward imports', () => {
   const offences: string[] = [];
   for (const file of sourceFiles(join(src, 'domain'))) {
