@@ -2,14 +2,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** User + system CPU seconds of one process (its own threads; not children). */
-export function cpuSecondsOf(pid: number): number {
+/** User + system CPU seconds of one process (its own threads; not children), or of one of its threads. */
+export function cpuSecondsOf(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+    const stat = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
   } catch {
     return 0; // gone
   }
+}
+
+/** CPU seconds all of the machine's CPUs have spent busy (not idle or waiting on I/O), from /proc/stat. */
+export function machineCpuSeconds(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /** The pids of a process and all its descendants (a CLI wrapper and the server it runs, say). */

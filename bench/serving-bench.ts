@@ -8,7 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ArtifactStore, openRegistry } from '../src/adapters';
@@ -17,6 +17,8 @@ import { startProcess, waitForHttp, type ManagedProcess } from '../scripts/lib/p
 import { tempDir } from '../test/support/paths';
 import { registerTrainedVersion } from '../test/support/versions';
 import { featureRows, weatherCsvPath } from '../test/support/weather-rows';
+// On 2 shared cores req/s moves with whatever else runs; a server's CPU per request (/proc) much less.
+import { cpuSecondsOf, machineCpuSeconds } from './process-cpu';
 
 const root = resolve(__dirname, '..', '..');
 const { values } = parseArgs({
@@ -70,23 +72,6 @@ interface Measured {
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
 
-/**
- * CPU seconds (user + system) a process has used, from /proc. On 2 shared cores req/s moves with whatever else
- * runs; the server's CPU per request does not, so it is the figure to compare code changes by.
- */
-function cpuSeconds(pid: number, tid?: number): number {
-  const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
-/** CPU seconds all of the machine's CPUs have spent busy (not idle or waiting on I/O), from /proc/stat. */
-function machineCpuSeconds(): number {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-  return (user + nice + system + irq + softirq + steal) / 100;
-}
-
 /** One autocannon run; latencies are collected from its response events (float ms: its histogram keeps whole ms). */
 function load(url: string, body: unknown, seconds: number): Promise<{ result: autocannon.Result; latencies: number[] }> {
   const latencies: number[] = [];
@@ -113,11 +98,11 @@ async function measure(name: string, port: number, body: unknown, during?: (stop
   await load(url, body, 2); // warm-up (JIT, connection pools), discarded
   let finished = false;
   const side = during?.(() => finished);
-  const cpuBefore = { server: cpuSeconds(server), main: cpuSeconds(server, server), machine: machineCpuSeconds() };
+  const cpuBefore = { server: cpuSecondsOf(server), main: cpuSecondsOf(server, server), machine: machineCpuSeconds() };
   const { result: r, latencies } = await load(url, body, DURATION_S);
   const perRequest = (seconds: number, before: number) => ((seconds - before) * 1e6) / r.requests.total;
-  const serverCpuUsPerRequest = perRequest(cpuSeconds(server), cpuBefore.server);
-  const mainThreadCpuUsPerRequest = perRequest(cpuSeconds(server, server), cpuBefore.main);
+  const serverCpuUsPerRequest = perRequest(cpuSecondsOf(server), cpuBefore.server);
+  const mainThreadCpuUsPerRequest = perRequest(cpuSecondsOf(server, server), cpuBefore.main);
   const machineCpuUsPerRequest = perRequest(machineCpuSeconds(), cpuBefore.machine);
   finished = true;
   const swaps = side ? await side : undefined;
@@ -150,9 +135,9 @@ async function alternate(body: unknown): Promise<{ ratios: Record<Contender, num
   const cpu: Record<'noop' | Contender, number[]> = { noop: [], predict: [], framed: [], busy: [] };
   const run = async (port: number, into: number[]) => {
     const pid = serverPids.get(port) as number;
-    const before = cpuSeconds(pid);
+    const before = cpuSecondsOf(pid);
     const { result } = await load(predictUrl(port), body, ROUND_S);
-    into.push(((cpuSeconds(pid) - before) * 1e6) / result.requests.total);
+    into.push(((cpuSecondsOf(pid) - before) * 1e6) / result.requests.total);
     return result.requests.total;
   };
   for (let i = 0; i < ROUNDS; i++) {

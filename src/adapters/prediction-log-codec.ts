@@ -238,14 +238,18 @@ export function decodeChunkInto(chunk: Uint8Array, linesOf: (model: string, at: 
       const model = str();
       const version = u32();
       const role = ROLES[u8()] as PredictionRole;
-      const features = Array.from({ length: u32() }, () => ({ name: str(), numeric: u8() === 0 }));
+      const features = Array.from({ length: u32() }, () => {
+        const name = str();
+        u8(); // the feature's type: the lines write each value as it came
+        return name;
+      });
       const classes = u8() === 0 ? Array.from({ length: u32() }, str) : null;
       schemas.push({
         model,
         featureCount: features.length,
         classCount: classes?.length ?? 0,
         where: bytes(`,"model":${JSON.stringify(model)},"version":${version},"role":${JSON.stringify(role)},"features":{`),
-        featureKeys: jsonKeyPrefixes(features.map((f) => f.name)).map(bytes),
+        featureKeys: jsonKeyPrefixes(features).map(bytes),
         classKeys: jsonKeyPrefixes(classes ?? []).map(bytes),
         labels: (classes ?? []).map((c) => bytes(`},"label":${JSON.stringify(c)},"probabilities":{`)),
       });
@@ -297,17 +301,12 @@ export function decodeChunkInto(chunk: Uint8Array, linesOf: (model: string, at: 
 
 /** The chunk's lines as strings, in order, each with its model and time (tests and tools; the writer uses bytes). */
 export function decodeChunk(chunk: Uint8Array): DecodedLine[] {
-  const out = new LineBuffer();
-  const sources: { model: string; at: string; from: number }[] = [];
+  const requests: { model: string; at: string; lines: LineBuffer }[] = [];
   decodeChunkInto(chunk, (model, at) => {
-    sources.push({ model, at, from: out.count });
-    return out;
+    const lines = new LineBuffer(1024);
+    requests.push({ model, at, lines });
+    return lines;
   });
-  const texts = out.bytes().toString('utf8').split('\n').slice(0, out.count);
-  let s = 0;
-  return texts.map((json, i) => {
-    while (s + 1 < sources.length && (sources[s + 1] as { from: number }).from <= i) s++;
-    const { model, at } = sources[s] as { model: string; at: string };
-    return { model, at, json };
-  });
+  return requests.flatMap(({ model, at, lines }) =>
+    lines.bytes().toString('utf8').split('\n').slice(0, lines.count).map((json) => ({ model, at, json })));
 }

@@ -14,12 +14,13 @@ const flag = z
 
 /** Worker process roles (README: running beyond one machine). */
 export const workerRoles = ['all', 'control', 'training'] as const;
+export type WorkerRole = (typeof workerRoles)[number];
+
 /**
  * Workflow cache of a worker, in runs. Sized for many parked gates: a cached run costs ~1.8 MB of the worker's
  * RSS, an evicted one nothing until it moves (README "scale — parked approvals").
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
-export type WorkerRole = (typeof workerRoles)[number];
 
 /** How to reach Temporal beyond its address: TLS/mTLS material, API key, gRPC metadata (from envconfig). */
 export interface TemporalTransport {

@@ -15,8 +15,8 @@ export const workflowsPath = require.resolve('../workflows');
  */
 export const sharedWorkflowModules: readonly string[] = [require.resolve('../workflows/shared-libraries')];
 
-/** The bundler options every bundle of ours uses: prebuilt, tests', and the worker's own fallback. */
-export const workflowBundleOptions = () => ({ workflowsPath, preloadModules: [...sharedWorkflowModules] });
-
 /** Options of the worker's own bundling when it has no prebuilt bundle (`WorkerOptions.bundlerOptions`). */
 export const workerBundlerOptions = () => ({ preloadModules: [...sharedWorkflowModules] });
+
+/** The bundler options every bundle of ours uses: prebuilt, tests', and the worker's own fallback. */
+export const workflowBundleOptions = () => ({ workflowsPath, ...workerBundlerOptions() });
