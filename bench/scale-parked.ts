@@ -6,7 +6,9 @@
  * Parking is paced: at most BENCH_PARK_WINDOW runs (default 24) are between start and the gate at once, so the
  * worker is never flooded and the bench holds ids (strings), never handles or results.
  * Env: MLOPS_WORKER_MAX_CACHED_WORKFLOWS (worker cache), BENCH_PARK_WINDOW, BENCH_IDLE_SECONDS (default 20),
- * BENCH_SAMPLE (approvals per sample, default 100), BENCH_WORKER_NODE_ARGS (flags for the worker's node).
+ * BENCH_SAMPLE (approvals per sample, default 100), BENCH_QUERY_SAMPLE (runs queried after the restart, default
+ * 1,000: every run would take longer than the parking at N=10,000), BENCH_WORKER_NODE_ARGS (flags for the worker's
+ * node). Each phase prints how long it took.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,8 @@ import { Worker } from '@temporalio/worker';
 import { startLifecycle } from '../src/client';
 import { defaultBundlePath } from '../src/workers/workflow-bundle';
 import { decideUpdate, statusQuery } from '../src/workflows/messages';
-import { benchSetup, pct, say, sleep, startProcess, usage } from './scale-setup';
+import { CpuMeter, devServerPid, machineCpuSeconds } from './process-cpu';
+import { benchSetup, pct, ROOT, say, sleep, startProcess, startWorker, usage } from './scale-setup';
 
 const envNumber = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
@@ -56,15 +59,23 @@ export async function runParked(address: string, N: number): Promise<void> {
   const window = envNumber('BENCH_PARK_WINDOW', 24);
   const idleSeconds = envNumber('BENCH_IDLE_SECONDS', 20);
   const sampleSize = Math.min(envNumber('BENCH_SAMPLE', 100), Math.floor(N / 2));
+  const querySample = envNumber('BENCH_QUERY_SAMPLE', 1000);
+  let phaseStart = performance.now();
+  /** Seconds since the previous phase ended, for the phase's line: where a long bench spends its time. */
+  const phase = () => {
+    const seconds = (performance.now() - phaseStart) / 1000;
+    phaseStart = performance.now();
+    return `[${seconds.toFixed(0)} s]`;
+  };
   const reportDir = mkdtempSync(join(tmpdir(), 'mlops-bench-reports-'));
-  // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--max-old-space-size=256`.
+  // The worker starts as `npm run worker` starts it; BENCH_WORKER_NODE_ARGS go to its node, e.g. `--cpu-prof`.
   const extraArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const workerArgs = [...extraArgs, '--report-on-signal', '--report-signal=SIGWINCH', `--report-directory=${reportDir}`, '--report-compact'];
   const server = await startProcess('src/serving/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'model server listening');
   let restarting = false;
   /** A worker that ends without being told (crash, a kill from outside) ends the bench with what happened. */
-  const startWorker = async () => {
-    const started = await startProcess('src/workers/main.js', { ...env, MLOPS_LOG_LEVEL: 'info' }, 'worker started', workerArgs);
+  const startWatchedWorker = async () => {
+    const started = await startWorker({ ...env, MLOPS_LOG_LEVEL: 'info' }, workerArgs);
     started.child.once('exit', (code, signal) => {
       if (restarting) return;
       say(`the worker (pid ${started.child.pid}) ended unexpectedly: ${code ?? signal}`);
@@ -73,7 +84,7 @@ export async function runParked(address: string, N: number): Promise<void> {
     });
     return started;
   };
-  let worker = await startWorker();
+  let worker = await startWatchedWorker();
   const client = new Client({ connection: await Connection.connect({ address }) });
   const queue = `TaskQueue = '${config.temporal.taskQueue}'`;
   const count = async (where: string) => (await client.workflow.count(`${queue} AND ${where}`)).count;
@@ -94,6 +105,14 @@ export async function runParked(address: string, N: number): Promise<void> {
   try {
     // Park N runs, at most `window` of them between start and the gate at any time.
     const ids: string[] = [];
+    phase();
+    const meter = new CpuMeter({
+      'dev server': { pid: devServerPid(ROOT, address), tree: true },
+      worker: { pid: worker.child.pid },
+      'bench (client)': { pid: process.pid },
+    });
+    const cpuBefore = meter.snapshot();
+    const machineBefore = machineCpuSeconds();
     const t0 = performance.now();
     let parked = 0;
     let lastReport = t0;
@@ -113,7 +132,8 @@ export async function runParked(address: string, N: number): Promise<void> {
       }
     }
     const parkSeconds = (performance.now() - t0) / 1000;
-    say(`parked, N=${N}, worker cache ${cache}, window ${window}${extraArgs.length ? `, worker node ${extraArgs.join(' ')}` : ''}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s)`);
+    say(`parked, N=${N}, worker cache ${cache}, heap cap ${process.env['MLOPS_WORKER_HEAP_MB'] ?? '192 (npm run worker)'} MB, window ${window}${extraArgs.length ? `, worker node ${extraArgs.join(' ')}` : ''}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s) ${phase()}`);
+    say(`  CPU per parked run (ms, user + system): ${meter.perUnit(cpuBefore, N)}; machine busy ${(((machineCpuSeconds() - machineBefore) / parkSeconds) * 100).toFixed(0)} % of one CPU`);
 
     // Idle: wait until the worker settles (< 1 % CPU over 2 s, at most 60 s), then measure.
     const pid = worker.child.pid as number;
@@ -128,7 +148,7 @@ export async function runParked(address: string, N: number): Promise<void> {
     await sleep(idleSeconds * 1000);
     const after = usage(pid);
     const heap = await heapOf(pid, reportDir);
-    say(`  worker idle over ${idleSeconds} s: CPU ${(((after.cpuSeconds - before.cpuSeconds) / idleSeconds) * 100).toFixed(1)} %, RSS ${after.rssMb.toFixed(0)} MB, V8 heap used ${heap.usedMb.toFixed(0)} MB of ${heap.totalMb.toFixed(0)} MB`);
+    say(`  worker idle over ${idleSeconds} s: CPU ${(((after.cpuSeconds - before.cpuSeconds) / idleSeconds) * 100).toFixed(1)} %, RSS ${after.rssMb.toFixed(0)} MB, V8 heap used ${heap.usedMb.toFixed(0)} MB of ${heap.totalMb.toFixed(0)} MB ${phase()}`);
 
     // One parked run's history, and the time to replay it (what an evicted run costs when it is approved).
     const history = await client.workflow.getHandle(ids[0] as string).fetchHistory();
@@ -143,25 +163,28 @@ export async function runParked(address: string, N: number): Promise<void> {
       replayed.push(performance.now() - last);
       last = performance.now();
     }
-    say(`  replay of that run (one replay worker, 40 times after a first that loads the bundle): ${pct(replayed.slice(1))}`);
+    say(`  replay of that run (one replay worker, 40 times after a first that loads the bundle): ${pct(replayed.slice(1))} ${phase()}`);
 
     const step = Math.max(1, Math.floor(N / (2 * sampleSize)));
     const warmSample = new Set(Array.from({ length: sampleSize }, (_, k) => ids[k * 2 * step] as string));
     const coldSample = new Set(Array.from({ length: sampleSize }, (_, k) => ids[k * 2 * step + step] as string));
-    say(`  approval → decision recorded (Update round trip) for ${sampleSize} runs, worker as it is: ${pct(await approveAll([...warmSample]))}`);
+    say(`  approval → decision recorded (Update round trip) for ${sampleSize} runs, worker as it is: ${pct(await approveAll([...warmSample]))} ${phase()}`);
 
     restarting = true;
     worker.child.kill('SIGKILL');
-    worker = await startWorker();
+    worker = await startWatchedWorker();
     restarting = false;
     const fresh = worker.child.pid as number;
     await sleep(3000);
     const base = usage(fresh).rssMb;
-    say(`  worker restart (SIGKILL) with ${N - sampleSize} open runs: "worker started" after ${worker.ms.toFixed(0)} ms, RSS ${base.toFixed(0)} MB (no run cached yet)`);
+    say(`  worker restart (SIGKILL) with ${N - sampleSize} open runs: "worker started" after ${worker.ms.toFixed(0)} ms, RSS ${base.toFixed(0)} MB (no run cached yet) ${phase()}`);
 
-    // Pull the waiting runs into the fresh worker's cache with a status query each (each query replays its run):
-    // the RSS it adds is the cost of cached runs alone, without the activities' native memory of the parking.
-    const waiting = ids.filter((id) => !coldSample.has(id) && !warmSample.has(id));
+    // Pull waiting runs into the fresh worker's cache with a status query each (each query replays its run): the
+    // RSS it adds is the cost of cached runs alone, without the activities' native memory of the parking. An
+    // evenly spread sample: at N=10,000, querying every run took longer than the rest of the bench together.
+    const allWaiting = ids.filter((id) => !coldSample.has(id) && !warmSample.has(id));
+    const queryStep = Math.max(1, allWaiting.length / querySample);
+    const waiting = allWaiting.filter((_, i) => i % queryStep < 1);
     const queries: number[] = [];
     for (let i = 0; i < waiting.length; i += 8) {
       await Promise.all(waiting.slice(i, i + 8).map(async (id) => {
@@ -174,11 +197,11 @@ export async function runParked(address: string, N: number): Promise<void> {
     const cachedNow = Math.min(waiting.length, cache);
     const filled = usage(fresh);
     const filledHeap = await heapOf(fresh, reportDir);
-    say(`  status query on each of ${waiting.length} waiting runs (8 at a time; an uncached run replays): ${pct(queries)}`);
+    say(`  status query on ${waiting.length} of the ${allWaiting.length} waiting runs (8 at a time; an uncached run replays): ${pct(queries)} ${phase()}`);
     say(`  then: RSS ${filled.rssMb.toFixed(0)} MB, V8 heap used ${filledHeap.usedMb.toFixed(0)} MB of ${filledHeap.totalMb.toFixed(0)} MB, ~${cachedNow} runs cached${waiting.length <= cache
       ? `: ${(((filled.rssMb - base) * 1024) / cachedNow).toFixed(0)} KB of RSS per cached run`
       : ' (with more runs than cache, RSS here includes the garbage of the evicted runs\' replays)'}`);
-    say(`  approval → decision recorded for ${sampleSize} other runs after the restart: ${pct(await approveAll([...coldSample]))}`);
+    say(`  approval → decision recorded for ${sampleSize} other runs after the restart: ${pct(await approveAll([...coldSample]))} ${phase()}`);
     say(`  worker RSS after those approvals: ${usage(fresh).rssMb.toFixed(0)} MB`);
   } finally {
     restarting = true;

@@ -14,9 +14,22 @@ export const say = (s: string) => process.stdout.write(`${s}\n`);
 export const pct = (v: number[]) => `p50 ${quantile(v, 0.5).toFixed(0)} ms, p95 ${quantile(v, 0.95).toFixed(0)} ms, p99 ${quantile(v, 0.99).toFixed(0)} ms`;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A compiled entry point (`src/serving/main.js`) as a node process, resolved once its output says `ready`. */
 export function startProcess(entry: string, env: Record<string, string>, ready: string, nodeArgs: string[] = []): Promise<{ child: ChildProcess; ms: number }> {
+  return spawnUntilReady(process.execPath, [...nodeArgs, join(ROOT, 'dist', entry)], entry, env, ready);
+}
+
+/**
+ * The worker as `npm run worker` starts it (scripts/worker.sh: heap cap, malloc arenas; it execs node, so the pid
+ * is the worker's own). `nodeArgs` come after the script's flags and win over them.
+ */
+export function startWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; ms: number }> {
+  return spawnUntilReady('bash', [join(ROOT, 'scripts/worker.sh'), ...nodeArgs], 'worker', env, 'worker started');
+}
+
+function spawnUntilReady(command: string, args: string[], entry: string, env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let out = '';
     const onData = (d: Buffer) => {

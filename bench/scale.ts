@@ -2,8 +2,10 @@
  * Scale benchmark (issue 13), against a dedicated dev server, with the worker and the model server as real
  * processes (the worker loads the prebuilt bundle):
  *   throughput N — N lifecycles of a small spec started at once, each approved through the `decide` Update as
- *                  soon as it waits, direct deployment: lifecycles/s and p50/p95 end to end, against N bare
- *                  workflows with one no-op activity on the same server, same run; then where the time went.
+ *                  soon as it waits, direct deployment: lifecycles/s and p50/p95 end to end, against two baselines
+ *                  on the same server in the same run — N bare workflows with one no-op activity (the issue's),
+ *                  and N workflows of the lifecycle's shape with no-op activities (`lifecycleShapeWorkflow`: what
+ *                  Temporal alone charges for those commands) — then where the time went.
  *   parked N     — N lifecycles parked at the approval gate: worker RSS and CPU while idle, a worker restart's
  *                  time to "worker started", and the latency of approving a sample (Update round trip) after it.
  * Usage: bash bench/scale.sh throughput 100 | parked 1000     (a benchmark: it asserts nothing)
@@ -24,7 +26,8 @@ import { historyCensus } from './history-census';
 import { quantile } from './history-gaps';
 import { CpuMeter, devServerPid } from './process-cpu';
 import { runParked } from './scale-parked';
-import { benchSetup, pct, ROOT, say, startProcess } from './scale-setup';
+import { heapMbNeededForCache } from '../src/domain';
+import { benchSetup, pct, ROOT, say, startProcess, startWorker } from './scale-setup';
 
 const [mode = 'throughput', nArg = '100'] = process.argv.slice(2);
 const N = Number(nArg);
@@ -52,17 +55,19 @@ async function main(): Promise<void> {
   // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const workerNodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const cache = process.env['MLOPS_WORKER_MAX_CACHED_WORKFLOWS'] ?? String(Math.max(N, 100));
-  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info', MLOPS_WORKER_MAX_CACHED_WORKFLOWS: cache };
-  const worker = await startProcess('src/workers/main.js', workerEnv, 'worker started', workerNodeArgs);
+  // As `npm run worker` starts it, with the heap its cache needs (1,000 active runs want more than the default).
+  const heapMb = process.env['MLOPS_WORKER_HEAP_MB'] ?? String(Math.max(192, heapMbNeededForCache(Number(cache))));
+  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info', MLOPS_WORKER_MAX_CACHED_WORKFLOWS: cache, MLOPS_WORKER_HEAP_MB: heapMb };
+  const worker = await startWorker(workerEnv, workerNodeArgs);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const approve = (workflowId: string) =>
     client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'bench' }] });
   /** Approves each run as soon as visibility shows it waiting at the gate; resolves when all `ids` are approved. */
-  const approveWhenWaiting = async (ids: Set<string>, only?: Set<string>) => {
+  const approveWhenWaiting = async (ids: Set<string>, queue = config.temporal.taskQueue, only?: Set<string>) => {
     const approved = new Set<string>();
     while (approved.size < (only?.size ?? ids.size)) {
       const waiting: string[] = [];
-      for await (const w of client.workflow.list({ query: `TaskQueue = '${config.temporal.taskQueue}' AND MlopsStage = 'awaiting-approval' AND ExecutionStatus = 'Running'` })) {
+      for await (const w of client.workflow.list({ query: `TaskQueue = '${queue}' AND MlopsStage = 'awaiting-approval' AND ExecutionStatus = 'Running'` })) {
         if (ids.has(w.workflowId) && !approved.has(w.workflowId) && (!only || only.has(w.workflowId))) waiting.push(w.workflowId);
       }
       for (let i = 0; i < waiting.length; i += 50) {
@@ -81,13 +86,18 @@ async function main(): Promise<void> {
     if (mode === 'throughput') {
       // Baseline: a bare workflow with one no-op activity, an in-process worker on its own queue.
       const bareQueue = `${config.temporal.taskQueue}-bare`;
+      const bareConnection = await NativeConnection.connect({ address });
+      const activities = { noop: async (step: number) => step };
       const bareWorker = await Worker.create({
-        connection: await NativeConnection.connect({ address }),
+        connection: bareConnection,
         taskQueue: bareQueue,
         workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./bench-workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }),
-        activities: { noop: async (step: number) => step },
+        activities,
+        maxCachedWorkflows: Math.max(2 * N, 100),
       });
-      const bareRunning = bareWorker.run();
+      const shapeTrainingQueue = `${bareQueue}-training`;
+      const bareTrainingWorker = await Worker.create({ connection: bareConnection, taskQueue: shapeTrainingQueue, activities });
+      const bareRunning = Promise.all([bareWorker.run(), bareTrainingWorker.run()]);
       // CPU per workflow of each process (the bench process runs the client, the approvals and the bare worker).
       const meter = new CpuMeter({
         'dev server': { pid: devServerPid(ROOT, address), tree: true },
@@ -106,7 +116,28 @@ async function main(): Promise<void> {
       }));
       const bareRate = N / ((performance.now() - t0) / 1000);
       const bareCpu = meter.perUnit(cpuBefore, N);
+
+      // Second baseline: the lifecycle's shape (same commands, Update, child) with no-op activities.
+      const shape: number[] = [];
+      const shapeIds = new Set<string>();
+      cpuBefore = meter.snapshot();
+      t0 = performance.now();
+      const shapeHandles = await Promise.all(Array.from({ length: N }, async (_, i) => {
+        const workflowId = `shape-${Date.now()}-${i}`;
+        shapeIds.add(workflowId);
+        const handle = await client.workflow.start('lifecycleShapeWorkflow', { taskQueue: bareQueue, workflowId, args: [shapeTrainingQueue] });
+        return { handle, at: performance.now() };
+      }));
+      const shapeApproved = approveWhenWaiting(shapeIds, bareQueue);
+      await Promise.all(shapeHandles.map(async ({ handle, at }) => {
+        await handle.result();
+        shape.push(performance.now() - at);
+      }));
+      await shapeApproved;
+      const shapeRate = N / ((performance.now() - t0) / 1000);
+      const shapeCpu = meter.perUnit(cpuBefore, N);
       bareWorker.shutdown();
+      bareTrainingWorker.shutdown();
       await bareRunning;
 
       const ends: number[] = [];
@@ -128,11 +159,13 @@ async function main(): Promise<void> {
       await approving;
       const rate = N / ((performance.now() - t0) / 1000);
       const lifecycleCpu = meter.perUnit(cpuBefore, N);
-      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}, cache ${cache} runs`);
+      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}, cache ${cache} runs, heap cap ${heapMb} MB`);
       say(`  bare workflow + 1 no-op activity: ${bareRate.toFixed(1)} workflows/s; end to end ${pct(bare)}`);
+      say(`  lifecycle's shape, no-op activities (same commands, Update, child): ${shapeRate.toFixed(1)} workflows/s; end to end ${pct(shape)}`);
       say(`  lifecycle (7 activities, Update approval, direct deployment child): ${rate.toFixed(1)} lifecycles/s; end to end ${pct(ends)}`);
-      say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bareRate).toFixed(3)}`);
+      say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bareRate).toFixed(3)}; ÷ the shape's workflows/s: ${(rate / shapeRate).toFixed(3)}`);
       say(`  CPU per bare workflow (ms, user + system): ${bareCpu}`);
+      say(`  CPU per lifecycle shape (no-op):           ${shapeCpu}`);
       say(`  CPU per lifecycle (ms, user + system):     ${lifecycleCpu}`);
       // Where the time went: per activity type, queue wait (scheduled → started) and execution (started → completed).
       const byType = new Map<string, { wait: number[]; run: number[] }>();

@@ -11,10 +11,8 @@ cd "$root"
 [[ -n "${MLOPS_ADMIN_TOKEN:-}" ]] || export MLOPS_DEV_MODE="${MLOPS_DEV_MODE:-true}"
 node dist/src/serving/main.js &
 server=$!
-# Two malloc arenas instead of glibc's 8 per core: the activities' native memory (DuckDB) otherwise stays
-# spread over many arenas after use (README "scale — parked approvals": 610 MB after parking 500 runs with it,
-# 774 MB after 300 without).
-MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/src/workers/main.js &
+# The worker as `npm run worker` runs it: heap cap and malloc arenas (scripts/worker.sh says why).
+bash "$root/scripts/worker.sh" &
 worker=$!
 trainer=""
 if [[ "${MLOPS_START_PYTHON_TRAINER:-true}" == "true" ]]; then

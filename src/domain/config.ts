@@ -22,6 +22,13 @@ export type WorkerRole = (typeof workerRoles)[number];
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
+/**
+ * V8 heap (MB) a worker needs for a full workflow cache: ~64 MB of its own, plus 1 MB per cached run (a cached
+ * lifecycle keeps ~0.75 MB of heap, its deployment child ~0.15; headroom for GC). Below it the worker warns at
+ * start: a full cache would crash it out of memory (`npm run worker` caps the heap, MLOPS_WORKER_HEAP_MB).
+ */
+export const heapMbNeededForCache = (maxCachedWorkflows: number): number => 64 + maxCachedWorkflows;
+
 /** How to reach Temporal beyond its address: TLS/mTLS material, API key, gRPC metadata (from envconfig). */
 export interface TemporalTransport {
   readonly apiKey?: string;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { BlobStoreUnavailableError, createLogger, RegistryUnavailableError } from '../adapters';
-import { ConfigError } from '../domain';
+import { ConfigError, heapMbNeededForCache } from '../domain';
 import { loadAppConfig, temporalConnectionOptions } from '../client';
 import { openActivityDeps } from './activity-deps';
 import { createLifecycleWorker } from './create-worker';
@@ -28,9 +29,16 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const { deps, close } = await openActivityDeps(config, logger);
   const worker = await createLifecycleWorker({ config, connection, deps, ...(workflowBundle ? { workflowBundle } : {}) });
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const heapNeededMb = heapMbNeededForCache(config.worker.maxCachedWorkflows);
+  if (config.worker.role !== 'training' && heapLimitMb < heapNeededMb) {
+    logger.warn({ heapLimitMb, heapNeededMb, maxCachedWorkflows: config.worker.maxCachedWorkflows },
+      'the V8 heap is too small for a full workflow cache: raise MLOPS_WORKER_HEAP_MB (npm run worker) or lower MLOPS_WORKER_MAX_CACHED_WORKFLOWS');
+  }
   logger.info(
     {
       role: config.worker.role,
+      heapLimitMb,
       taskQueues: worker.taskQueues,
       address: config.temporal.address,
       namespace: config.temporal.namespace,

@@ -4,10 +4,21 @@ import { join } from 'node:path';
 import { repoRoot } from './paths';
 
 /** Runs a compiled entry point (dist/) as a real child process, collecting its output. */
-export function spawnCompiled(entry: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+export function spawnCompiled(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
   const script = join(repoRoot, 'dist', entry);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm test\` (it compiles first) or \`npm run build\``);
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, MLOPS_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnCommand(process.execPath, [script, ...args], env);
+}
+
+export interface SpawnedProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Any command (a launcher script, say) with the test env and its output collected. */
+export function spawnCommand(command: string, args: string[], env: Record<string, string>): SpawnedProcess {
+  const child = spawn(command, args, { env: { ...process.env, MLOPS_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -22,7 +33,7 @@ export async function runCompiled(entry: string, args: string[], env: Record<str
 }
 
 /** Resolves when the process has printed `text` (e.g. "worker started"); rejects with its output if it exits first. */
-export function waitForOutput(p: ReturnType<typeof spawnCompiled>, text: string): Promise<void> {
+export function waitForOutput(p: SpawnedProcess, text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const check = () => {
       if (p.output().includes(text)) {
