@@ -38,7 +38,6 @@ async function main(): Promise<void> {
   logger.info(
     {
       role: config.worker.role,
-      heapLimitMb,
       taskQueues: worker.taskQueues,
       address: config.temporal.address,
       namespace: config.temporal.namespace,
@@ -46,6 +45,7 @@ async function main(): Promise<void> {
       codeVersion: deps.codeVersion,
       bundle: config.worker.role === 'training' ? 'none (no workflows)' : workflowBundle ? 'prebuilt' : 'bundled at start',
       startupMs: Math.round(process.uptime() * 1000),
+      heapLimitMb,
       metrics: metrics ? `http://${metrics}/metrics` : 'off',
     },
     'worker started',
