@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { runCompiled } from '../support/processes';
+import { spawnCompiled } from '../support/processes';
 import { tempDir, temporalAddress } from '../support/paths';
 
 /** A port nobody listens on right now, for the demo's own model server. */
@@ -10,6 +10,24 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (typeof address !== 'object' || !address) throw new Error('no port');
   return address.port;
+}
+
+/**
+ * Runs the compiled demo; one that has not ended within `ms` is stopped and fails the test with its output,
+ * so a hang shows where the demo stood instead of a bare jest timeout.
+ */
+async function runDemo(env: Record<string, string>, ms = 140_000): Promise<{ code: number | null; output: string }> {
+  const demo = spawnCompiled('scripts/demo.js', [], env);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)));
+  const code = await Promise.race([demo.exited, timedOut]);
+  clearTimeout(timer);
+  if (code === 'timed out') {
+    demo.child.kill('SIGINT'); // the demo stops its worker, trainer and model server on SIGINT
+    await demo.exited;
+    throw new Error(`the demo had not ended after ${ms / 1000} s; its output:\n${demo.output().slice(-6000)}`);
+  }
+  return { code, output: demo.output() };
 }
 
 /**
@@ -31,7 +49,7 @@ test('the demo completes on a fresh data dir and again on the same data dir', as
     MLOPS_CODE_VERSION: 'test',
     MLOPS_DEMO_FAST: '1',
   };
-  const first = await runCompiled('scripts/demo.js', [], env);
+  const first = await runDemo(env);
   expect(first.output).toContain('✔ demo complete in');
   expect(first.code).toBe(0);
   expect(first.output).not.toMatch(/^demo failed:/m);
@@ -43,7 +61,7 @@ test('the demo completes on a fresh data dir and again on the same data dir', as
   expect(first.output).toMatch(/^ {4}champion v1 /m);
 
   env.MLOPS_SERVER_PORT = String(await freePort());
-  const second = await runCompiled('scripts/demo.js', [], env);
+  const second = await runDemo(env);
   expect(second.output).toContain('✔ demo complete in');
   expect(second.code).toBe(0);
   expect(second.output).toMatch(/▶ rollout: canary 10 → 50 → 100 % with 2s bakes, as the spec asks: v1 already/);
