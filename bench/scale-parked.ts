@@ -141,7 +141,7 @@ export async function runParked(address: string, N: number): Promise<void> {
       }
     }
     const parkSeconds = (performance.now() - t0) / 1000;
-    say(`parked, N=${N}, worker cache ${cache}, heap cap ${process.env['MLOPS_WORKER_HEAP_MB'] ?? '192 (npm run worker)'} MB, window ${window}${extraArgs.length ? `, worker node ${extraArgs.join(' ')}` : ''}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s) ${phase()}`);
+    say(`parked, N=${N}, worker cache ${cache}, heap limit ${worker.heapLimitMb} MB, window ${window}${extraArgs.length ? `, worker node ${extraArgs.join(' ')}` : ''}: all waiting at the gate after ${parkSeconds.toFixed(0)} s (${(N / parkSeconds).toFixed(1)} lifecycles/s) ${phase()}`);
     say(`  CPU per parked run (ms, user + system): ${meter.perUnit(cpuBefore, N)}; machine busy ${(((machineCpuSeconds() - machineBefore) / parkSeconds) * 100).toFixed(0)} % of one CPU`);
 
     // Idle: wait until the worker settles (< 1 % CPU over 2 s, at most 60 s), then measure.

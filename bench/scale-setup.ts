@@ -23,18 +23,20 @@ export function startProcess(entry: string, env: Record<string, string>, ready: 
  * The worker as `npm run worker` starts it (scripts/worker.sh: heap cap, malloc arenas; it execs node, so the pid
  * is the worker's own). `nodeArgs` come after the script's flags and win over them.
  */
-export function startWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; ms: number }> {
-  return spawnUntilReady('bash', [join(ROOT, 'scripts/worker.sh'), ...nodeArgs], 'worker', env, 'worker started');
+export async function startWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; ms: number; heapLimitMb: number }> {
+  const started = await spawnUntilReady('bash', [join(ROOT, 'scripts/worker.sh'), ...nodeArgs], 'worker', env, 'worker started');
+  // What the worker says it got (its "worker started" line), not what the bench believes the launcher gives.
+  return { ...started, heapLimitMb: Number(/"heapLimitMb":(\d+)/.exec(started.output)?.[1] ?? NaN) };
 }
 
-function spawnUntilReady(command: string, args: string[], entry: string, env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; ms: number }> {
+function spawnUntilReady(command: string, args: string[], entry: string, env: Record<string, string>, ready: string): Promise<{ child: ChildProcess; ms: number; output: string }> {
   const t0 = performance.now();
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (out.includes(ready)) resolveStart({ child, ms: performance.now() - t0 });
+      if (out.includes(ready)) resolveStart({ child, ms: performance.now() - t0, output: out });
       if (out.length > 100_000) out = out.slice(-10_000);
     };
     child.stdout?.on('data', onData);

@@ -18,7 +18,7 @@
  * max(N, 100) runs here unless MLOPS_WORKER_MAX_CACHED_WORKFLOWS says otherwise: N runs are all active at once.
  */
 import type { ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { startLifecycle } from '../src/client';
 import { decideUpdate } from '../src/workflows/messages';
@@ -26,7 +26,7 @@ import { historyCensus } from './history-census';
 import { quantile } from './history-gaps';
 import { CpuMeter, devServerPid } from './process-cpu';
 import { runParked } from './scale-parked';
-import { heapMbNeededForCache } from '../src/domain';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, heapMbNeededForCache } from '../src/domain';
 import { benchSetup, pct, ROOT, say, startProcess, startWorker } from './scale-setup';
 
 const [mode = 'throughput', nArg = '100'] = process.argv.slice(2);
@@ -55,20 +55,21 @@ async function main(): Promise<void> {
   // BENCH_WORKER_NODE_ARGS go to the worker's node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const workerNodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const cache = process.env['MLOPS_WORKER_MAX_CACHED_WORKFLOWS'] ?? String(Math.max(N, 100));
-  // As `npm run worker` starts it, with the heap its cache needs (1,000 active runs want more than the default).
-  const heapMb = process.env['MLOPS_WORKER_HEAP_MB'] ?? String(Math.max(192, heapMbNeededForCache(Number(cache))));
-  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info', MLOPS_WORKER_MAX_CACHED_WORKFLOWS: cache, MLOPS_WORKER_HEAP_MB: heapMb };
+  // As `npm run worker` starts it; a cache above the default (1,000 active runs) gets the heap it needs.
+  const heapMb = process.env['MLOPS_WORKER_HEAP_MB'] ??
+    (Number(cache) > DEFAULT_MAX_CACHED_WORKFLOWS ? String(heapMbNeededForCache(Number(cache))) : undefined);
+  const workerEnv = { ...env, MLOPS_LOG_LEVEL: 'info', MLOPS_WORKER_MAX_CACHED_WORKFLOWS: cache, ...(heapMb ? { MLOPS_WORKER_HEAP_MB: heapMb } : {}) };
   const worker = await startWorker(workerEnv, workerNodeArgs);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const approve = (workflowId: string) =>
     client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ decision: 'approve', approver: 'bench' }] });
   /** Approves each run as soon as visibility shows it waiting at the gate; resolves when all `ids` are approved. */
-  const approveWhenWaiting = async (ids: Set<string>, queue = config.temporal.taskQueue, only?: Set<string>) => {
+  const approveWhenWaiting = async (ids: Set<string>, queue: string) => {
     const approved = new Set<string>();
-    while (approved.size < (only?.size ?? ids.size)) {
+    while (approved.size < ids.size) {
       const waiting: string[] = [];
       for await (const w of client.workflow.list({ query: `TaskQueue = '${queue}' AND MlopsStage = 'awaiting-approval' AND ExecutionStatus = 'Running'` })) {
-        if (ids.has(w.workflowId) && !approved.has(w.workflowId) && (!only || only.has(w.workflowId))) waiting.push(w.workflowId);
+        if (ids.has(w.workflowId) && !approved.has(w.workflowId)) waiting.push(w.workflowId);
       }
       for (let i = 0; i < waiting.length; i += 50) {
         await Promise.all(waiting.slice(i, i + 50).map(async (id) => {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       }
       // Once a second: each listing is a visibility query over all N runs on the dev server's SQLite, CPU the
       // lifecycles under test would otherwise lose to the harness (every 250 ms it was a visible share at N=100).
-      if (approved.size < (only?.size ?? ids.size)) await new Promise((r) => setTimeout(r, 1000));
+      if (approved.size < ids.size) await new Promise((r) => setTimeout(r, 1000));
     }
   };
 
@@ -105,76 +106,66 @@ async function main(): Promise<void> {
         'model server': { pid: server.child.pid },
         'bench (client)': { pid: process.pid },
       });
-      let cpuBefore = meter.snapshot();
-      const bare: number[] = [];
-      let t0 = performance.now();
-      await Promise.all(Array.from({ length: N }, async (_, i) => {
-        const s = performance.now();
-        const h = await client.workflow.start('noopOnceWorkflow', { taskQueue: bareQueue, workflowId: `bare-${Date.now()}-${i}`, args: [] });
-        await h.result();
-        bare.push(performance.now() - s);
-      }));
-      const bareRate = N / ((performance.now() - t0) / 1000);
-      const bareCpu = meter.perUnit(cpuBefore, N);
-
+      /**
+       * One phase: N workflows started at once, each one's end to end time from `at` (what `startOne` returns),
+       * their CPU per workflow; with `approveOn`, each is approved through the Update once it waits at the gate.
+       */
+      const runPhase = async <R>(startOne: (i: number) => Promise<{ handle: WorkflowHandle; at: number }>, approveOn?: string) => {
+        const cpuBefore = meter.snapshot();
+        const t0 = performance.now();
+        const latencies: number[] = [];
+        const ids = new Set<string>();
+        const started = await Promise.all(Array.from({ length: N }, async (_, i) => {
+          const { handle, at } = await startOne(i);
+          ids.add(handle.workflowId);
+          const result = (handle.result() as Promise<R>).then((r) => {
+            latencies.push(performance.now() - at);
+            return r;
+          });
+          return { handle, result };
+        }));
+        const approving = approveOn ? approveWhenWaiting(ids, approveOn) : undefined;
+        const results = await Promise.all(started.map((s) => s.result));
+        await approving;
+        const rate = N / ((performance.now() - t0) / 1000);
+        return { rate, latencies, cpu: meter.perUnit(cpuBefore, N), handles: started.map((s) => s.handle), results };
+      };
+      const bare = await runPhase(async (i) => {
+        const at = performance.now();
+        return { handle: await client.workflow.start('noopOnceWorkflow', { taskQueue: bareQueue, workflowId: `bare-${Date.now()}-${i}`, args: [] }), at };
+      });
       // Second baseline: the lifecycle's shape (same commands, Update, child) with no-op activities.
-      const shape: number[] = [];
-      const shapeIds = new Set<string>();
-      cpuBefore = meter.snapshot();
-      t0 = performance.now();
-      const shapeHandles = await Promise.all(Array.from({ length: N }, async (_, i) => {
-        const workflowId = `shape-${Date.now()}-${i}`;
-        shapeIds.add(workflowId);
-        const handle = await client.workflow.start('lifecycleShapeWorkflow', { taskQueue: bareQueue, workflowId, args: [shapeTrainingQueue] });
-        return { handle, at: performance.now() };
-      }));
-      const shapeApproved = approveWhenWaiting(shapeIds, bareQueue);
-      await Promise.all(shapeHandles.map(async ({ handle, at }) => {
-        await handle.result();
-        shape.push(performance.now() - at);
-      }));
-      await shapeApproved;
-      const shapeRate = N / ((performance.now() - t0) / 1000);
-      const shapeCpu = meter.perUnit(cpuBefore, N);
+      const shape = await runPhase(async (i) => ({
+        handle: await client.workflow.start('lifecycleShapeWorkflow', { taskQueue: bareQueue, workflowId: `shape-${Date.now()}-${i}`, args: [shapeTrainingQueue] }),
+        at: performance.now(),
+      }), bareQueue);
       bareWorker.shutdown();
       bareTrainingWorker.shutdown();
       await bareRunning;
 
-      const ends: number[] = [];
-      const ids = new Set<string>();
-      cpuBefore = meter.snapshot();
-      t0 = performance.now();
-      const handles = await Promise.all(Array.from({ length: N }, async (_, i) => {
-        const started = await startLifecycle(client, config, { spec: spec(`scale-${i}`), requestedBy: 'bench' });
-        ids.add(started.workflowId);
-        return { ...started, at: performance.now() };
-      }));
-      const approving = approveWhenWaiting(ids);
-      let firstResult: { model: string; version?: number } | undefined;
-      await Promise.all(handles.map(async (h) => {
-        const result = await h.handle.result();
-        if (h === handles[0]) firstResult = result;
-        ends.push(performance.now() - h.at);
-      }));
-      await approving;
-      const rate = N / ((performance.now() - t0) / 1000);
-      const lifecycleCpu = meter.perUnit(cpuBefore, N);
-      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}, cache ${cache} runs, heap cap ${heapMb} MB`);
-      say(`  bare workflow + 1 no-op activity: ${bareRate.toFixed(1)} workflows/s; end to end ${pct(bare)}`);
-      say(`  lifecycle's shape, no-op activities (same commands, Update, child): ${shapeRate.toFixed(1)} workflows/s; end to end ${pct(shape)}`);
-      say(`  lifecycle (7 activities, Update approval, direct deployment child): ${rate.toFixed(1)} lifecycles/s; end to end ${pct(ends)}`);
-      say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bareRate).toFixed(3)}; ÷ the shape's workflows/s: ${(rate / shapeRate).toFixed(3)}`);
-      say(`  CPU per bare workflow (ms, user + system): ${bareCpu}`);
-      say(`  CPU per lifecycle shape (no-op):           ${shapeCpu}`);
-      say(`  CPU per lifecycle (ms, user + system):     ${lifecycleCpu}`);
+      const lifecycles = await runPhase<{ model: string; version?: number }>(async (i) => {
+        const { handle } = await startLifecycle(client, config, { spec: spec(`scale-${i}`), requestedBy: 'bench' });
+        return { handle, at: performance.now() };
+      }, config.temporal.taskQueue);
+      const firstResult = lifecycles.results[0];
+      const handles = lifecycles.handles;
+      const rate = lifecycles.rate;
+      say(`throughput, N=${N} started at once, server ${address}, worker max activities ${config.worker.maxConcurrentActivities}, cache ${cache} runs, heap limit ${worker.heapLimitMb} MB`);
+      say(`  bare workflow + 1 no-op activity: ${bare.rate.toFixed(1)} workflows/s; end to end ${pct(bare.latencies)}`);
+      say(`  lifecycle's shape, no-op activities (same commands, Update, child): ${shape.rate.toFixed(1)} workflows/s; end to end ${pct(shape.latencies)}`);
+      say(`  lifecycle (7 activities, Update approval, direct deployment child): ${rate.toFixed(1)} lifecycles/s; end to end ${pct(lifecycles.latencies)}`);
+      say(`  ratio lifecycles/s ÷ bare workflows/s: ${(rate / bare.rate).toFixed(3)}; ÷ the shape's workflows/s: ${(rate / shape.rate).toFixed(3)}`);
+      say(`  CPU per bare workflow (ms, user + system): ${bare.cpu}`);
+      say(`  CPU per lifecycle shape (no-op):           ${shape.cpu}`);
+      say(`  CPU per lifecycle (ms, user + system):     ${lifecycles.cpu}`);
       // Where the time went: per activity type, queue wait (scheduled → started) and execution (started → completed).
       const byType = new Map<string, { wait: number[]; run: number[] }>();
       const ms = (t: unknown) => {
         const ts = t as { seconds?: { toNumber(): number } | number; nanos?: number };
         return (typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0)) * 1000 + (ts.nanos ?? 0) / 1e6;
       };
-      for (const h of handles.slice(0, 20)) {
-        const events = (await h.handle.fetchHistory()).events ?? [];
+      for (const handle of handles.slice(0, 20)) {
+        const events = (await handle.fetchHistory()).events ?? [];
         const scheduled = new Map<string, { type: string; at: number; startedAt?: number }>();
         for (const e of events) {
           if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at: ms(e.eventTime) });
@@ -193,7 +184,7 @@ async function main(): Promise<void> {
         }
       }
       if (firstResult?.version !== undefined) {
-        for (const line of await historyCensus(client, handles[0]!.handle, firstResult.model, firstResult.version)) say(line);
+        for (const line of await historyCensus(client, handles[0]!, firstResult.model, firstResult.version)) say(line);
       }
       say('  where the time went (first 20 runs, median per activity): queue wait | execution');
       for (const [type, v] of byType) say(`    ${type.padEnd(26)} ${quantile(v.wait, 0.5).toFixed(0).padStart(6)} ms | ${quantile(v.run, 0.5).toFixed(0).padStart(6)} ms`);
